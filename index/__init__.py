@@ -1,0 +1,1 @@
+"""Ingest, cleaning, chunking, embeddings and the persistent FAISS + BM25 store."""

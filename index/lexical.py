@@ -1,0 +1,38 @@
+"""Lexical tokens for BM25 and word-overlap scoring: lower-cased words and numbers, stop words dropped."""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][a-z]+)?")
+
+STOP_WORDS = frozenset(
+    """a an the and or but if of to in on at by for with from as into onto over under about after before
+    is are was were be been being am do does did doing have has had having will would shall should can could
+    may might must this that these those it its it's he she they them their his her him we us our you your i
+    me my mine who whom whose what which when where why how there here than then so such not no nor too very
+    also just only any some all each both either neither other own same more most much many few s t said says
+    did up out off again further once""".split()
+)
+
+
+def words(text: str) -> list[str]:
+    """All word tokens, lower-cased (possessive endings removed)."""
+    return [w.split("'")[0].split("\u2019")[0] for w in _WORD.findall(text.lower())]
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOP_WORDS]
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper so 'meetings'/'meeting' and 'discussed'/'discussions' meet."""
+    for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "ions", "ion", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content words: the unit BM25 and overlap features count."""
+    return [stem(w) for w in content_words(text)]

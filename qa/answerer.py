@@ -1,0 +1,207 @@
+"""The library API: ask a question, get an extractive, cited answer or an honest abstention.
+
+The web layer and the CLI both call `Answerer.ask`; nothing here knows about HTTP. Load once with
+`load()` (model, index, term statistics); every call after that does one embedding of the question and
+cheap array work, because tagging and embedding of the corpus happened at index time.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.embedder import Embedder
+from index.store import LoadedIndex, ensure_index
+from qa.answers import Answer, Citation
+from qa.extractor import Extractor, ScoredSentence, ScoredSpan
+from qa.question import AnswerType, QuestionInfo, analyse
+from qa.retriever import Retriever
+
+# Below this confidence the answerer says the briefing does not cover the question. Chosen on the seed
+# question sets (answerable vs unanswerable) and checked on SQuAD: see scripts/fit_weights.py.
+ABSTAIN_BELOW = 0.35
+MAX_QUESTION_CHARS = 1000
+SUMMARY_SENTENCES = 3
+
+
+class QuestionError(ValueError):
+    """The question itself is unusable (empty, too long); the message says why."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the conversation knows: the document in play, so an ambiguous question prefers it."""
+
+    doc_id: str | None = None
+
+
+def confidence_of(best: ScoredSpan) -> float:
+    """Squash the evidence into [0, 1]: shared rare words, embedding closeness, and a span of the asked type."""
+    s = best.sentence
+    raw = 3.0 * s.lexical + 4.0 * s.dense + 1.2 * best.type_fit - 3.6
+    return 1.0 / (1.0 + math.exp(-raw))
+
+
+class Answerer:
+    def __init__(self, corpus_dir: Path, index_dir: Path, model: str | None = None) -> None:
+        self.corpus_dir = Path(corpus_dir)
+        self.index_dir = Path(index_dir)
+        self.embedder = Embedder(model)
+        self.index: LoadedIndex | None = None
+        self.build_report = None
+        self._lock = threading.Lock()
+
+    def load(self, progress: bool = False) -> Answerer:
+        """Load (building or refreshing if needed) the index and the model. Safe to call twice."""
+        with self._lock:
+            if self.index is None:
+                self.embedder.load()
+                index, report = ensure_index(self.corpus_dir, self.index_dir, self.embedder, progress=progress)
+                self._attach(index)
+                self.build_report = report
+        return self
+
+    def _attach(self, index: LoadedIndex) -> None:
+        self.retriever = Retriever(index)
+        self.extractor = Extractor(index)
+        self.index = index
+
+    @classmethod
+    def from_index(cls, index: LoadedIndex, embedder: Embedder) -> Answerer:
+        self = cls(Path("."), index.path, embedder.name)
+        self.embedder = embedder
+        self._attach(index)
+        return self
+
+    # ------------------------------------------------------------------ asking
+
+    def embed_question(self, question: str) -> np.ndarray:
+        return self.embedder.encode([question])[0]
+
+    def ask(
+        self, question: str, context: Context | None = None, resolved: str | None = None,
+        question_vector: np.ndarray | None = None,
+    ) -> Answer:
+        """Answer `resolved` (the standalone form of `question`, defaulting to it)."""
+        if self.index is None:
+            self.load()
+        assert self.index is not None
+        question = validate_question(question)
+        resolved = " ".join((resolved or question).split())
+        info = analyse(resolved)
+        vector = question_vector if question_vector is not None else self.embed_question(resolved)
+        prefer = self.index.doc_rows.get(context.doc_id) if context and context.doc_id else None
+        retrieval = self.retriever.search(resolved, vector, prefer_doc=prefer)
+        if not retrieval.passages:
+            return self._abstain(question, resolved, info, [], "The briefing is empty: nothing is indexed yet.")
+        passage_scores = {p.row: p.score for p in retrieval.passages}
+        sentences = self.extractor.score_sentences(info, vector, passage_scores)
+        if info.answer_type is AnswerType.SUMMARY:
+            return self._summary(question, resolved, retrieval.passages[0].row)
+        spans = self.extractor.best_spans(info, sentences)
+        if not spans:
+            return self._abstain(question, resolved, info, sentences)
+        best = spans[0]
+        confidence = confidence_of(best)
+        if confidence < ABSTAIN_BELOW:
+            return self._abstain(question, resolved, info, sentences, confidence=confidence)
+        return self._answer(question, resolved, info, best, sentences, confidence)
+
+    # ---------------------------------------------------------------- results
+
+    def _citation(self, row: int, answer: tuple[int, int] | None = None) -> Citation:
+        index = self.index
+        assert index is not None
+        d, s, e = (int(x) for x in index.sentences[row])
+        doc = index.documents[d]
+        return Citation(
+            doc.doc_id, doc.title, doc.date, s, e, doc.text[s:e],
+            answer[0] if answer else None, answer[1] if answer else None,
+        )
+
+    def _passage_citation(self, prow: int) -> Citation:
+        index = self.index
+        assert index is not None
+        d, s, e = (int(x) for x in index.passages[prow][:3])
+        doc = index.documents[d]
+        return Citation(doc.doc_id, doc.title, doc.date, s, e, doc.text[s:e])
+
+    def _answer(
+        self, question: str, resolved: str, info: QuestionInfo, best: ScoredSpan,
+        sentences: list[ScoredSentence], confidence: float,
+    ) -> Answer:
+        index = self.index
+        assert index is not None
+        row = best.sentence.row
+        doc_row = int(index.sentences[row, 0])
+        doc = index.documents[doc_row]
+        span = best.span
+        citations = [self._citation(row, (span.start, span.end))]
+        # Further support: the next best sentences that share the question's words, at most two.
+        for other in sentences[1:]:
+            if len(citations) >= 3:
+                break
+            if other.row != row and other.lexical >= 0.5 * max(best.sentence.lexical, 0.01) and other.score >= 0.8 * best.sentence.score:
+                citations.append(self._citation(other.row))
+        answer_text = doc.text[span.start: span.end]
+        ents = [doc.text[int(s): int(e)] for s, e, _ in index.sentence_entities(row)]
+        return Answer(
+            question=question, resolved_question=resolved, answer=answer_text,
+            message=citations[0].text, confidence=confidence, kind="answer", citations=citations,
+            doc_id=doc.doc_id, answer_start=span.start, answer_end=span.end,
+            answer_type=info.answer_type.value, entities=ents,
+        )
+
+    def _abstain(
+        self, question: str, resolved: str, info: QuestionInfo, sentences: list[ScoredSentence],
+        message: str | None = None, confidence: float = 0.0,
+    ) -> Answer:
+        related = []
+        seen_docs: set[int] = set()
+        for s in sentences:
+            if len(related) >= 3:
+                break
+            if s.row in seen_docs:
+                continue
+            seen_docs.add(s.row)
+            related.append(self._citation(s.row))
+        return Answer(
+            question=question, resolved_question=resolved, answer=None,
+            message=message or "The briefing does not say. These passages are the closest it has.",
+            confidence=confidence, kind="abstain", related=related, answer_type=info.answer_type.value,
+        )
+
+    def _summary(self, question: str, resolved: str, top_passage: int) -> Answer:
+        """The most central sentences of the document in question: nearest to its mean embedding."""
+        index = self.index
+        assert index is not None
+        doc_row = int(index.passages[top_passage, 0])
+        rows = np.nonzero(index.sentences[:, 0] == doc_row)[0]
+        vectors = index.sentence_vectors[rows]
+        centre = vectors.mean(axis=0)
+        centrality = vectors @ centre
+        picked = sorted(rows[np.argsort(-centrality)[:SUMMARY_SENTENCES]].tolist())
+        best = int(rows[int(np.argmax(centrality))])
+        citations = [self._citation(best, tuple(int(x) for x in index.sentences[best, 1:]))]  # type: ignore[arg-type]
+        citations += [self._citation(r) for r in picked if r != best]
+        doc = index.documents[doc_row]
+        return Answer(
+            question=question, resolved_question=resolved, answer=citations[0].text,
+            message=" ".join(index.sentence_text(r) for r in picked), confidence=1.0, kind="summary",
+            citations=citations, doc_id=doc.doc_id, answer_start=citations[0].start,
+            answer_end=citations[0].end, answer_type=AnswerType.SUMMARY.value,
+        )
+
+
+def validate_question(question: object) -> str:
+    if not isinstance(question, str):
+        raise QuestionError("question must be a string")
+    if not question.strip():
+        raise QuestionError("question is empty")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"question is longer than {MAX_QUESTION_CHARS} characters ({len(question)})")
+    return question.strip()

@@ -1,0 +1,121 @@
+"""What a question asks for: its answer type and its content terms.
+
+Rules here are about English question forms (wh-words, "how many", "which <noun>"), never about any one
+article. Types map onto the entity labels and phrase shapes the extractor can find in a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from index.lexical import STOP_WORDS, stem, words
+
+
+class AnswerType(str, Enum):
+    PERSON = "person"
+    DATE = "date"
+    PLACE = "place"
+    NUMBER = "number"
+    ORG = "organisation"
+    LIST = "list"
+    DEFINITION = "definition"
+    REASON = "reason"
+    SUMMARY = "summary"
+    OTHER = "other"
+
+
+# Head nouns of "which/what <noun>" questions, grouped by the type they ask for.
+_HEADS = {
+    AnswerType.PERSON: "person people man woman official minister secretary leader president chairman player "
+    "coach manager actor singer author writer director player chief head founder spokesman spokeswoman "
+    "ambassador king queen emperor general commander scientist artist member representative politician",
+    AnswerType.DATE: "date day year month time century decade period era season week",
+    AnswerType.PLACE: "place country city town state location region nation continent area island river "
+    "capital county province venue site where",
+    AnswerType.ORG: "ministry department organisation organization agency company firm committee body "
+    "institution group party team club bank government university school council union office bureau "
+    "network channel newspaper publisher label band",
+    AnswerType.NUMBER: "number amount percentage percent proportion share total sum figure price cost rate "
+    "size length distance population",
+}
+HEAD_TYPES = {word: kind for kind, group in _HEADS.items() for word in group.split()}
+_PLURAL_LIST_HEADS = {
+    "countries", "economies", "nations", "states", "cities", "members", "partners", "companies",
+    "ministries", "departments", "organisations", "organizations", "people", "teams", "players", "areas",
+    "sectors", "regions", "groups", "firms", "officials", "leaders", "participants", "parties", "topics",
+    "issues", "elements", "things", "items", "languages", "products",
+}
+SUMMARY_PATTERNS = re.compile(
+    r"^(what('s| is| are)? (this|the) (briefing|article|story|news|report|text|document)s?"
+    r"( (is|are))? about|summari[sz]e|give (me )?(a |the )?summary|what happened|what are the (main |key )?"
+    r"(points|highlights|takeaways)|tl;?dr)",
+    re.IGNORECASE,
+)
+_NUMBER_HOW = re.compile(r"\bhow (many|much|long|old|far|big|large|tall|high|often|fast|heavy|deep|wide)\b")
+_WH = ("who", "whom", "whose", "when", "where", "why", "which", "what", "how")
+
+
+@dataclass(frozen=True)
+class QuestionInfo:
+    text: str
+    wh: str | None
+    answer_type: AnswerType
+    terms: tuple[str, ...]  # stemmed content words
+    words: frozenset[str]  # lower-cased words of the question, stop words included, unstemmed
+    head: str | None  # the noun after which/what, when there is one
+
+    @property
+    def wants_list(self) -> bool:
+        return self.answer_type is AnswerType.LIST
+
+
+def analyse(question: str) -> QuestionInfo:
+    text = " ".join(question.split())
+    lower = text.lower()
+    tokens = words(lower)
+    wh = next((t for t in tokens if t in _WH), None)
+    head = None
+    kind = AnswerType.OTHER
+    if SUMMARY_PATTERNS.search(lower):
+        kind = AnswerType.SUMMARY
+    elif _NUMBER_HOW.search(lower):
+        kind = AnswerType.NUMBER
+    elif re.search(r"\b(stand for|short for|abbreviation|acronym)\b", lower):
+        kind = AnswerType.DEFINITION
+    elif re.search(r"\b(what|which) (position|role|title|post|office|job|rank|portfolio)s?\b", lower):
+        kind = AnswerType.DEFINITION
+    elif wh in ("who", "whom", "whose"):
+        # "Who is Sergio Gor?" asks what someone is, not for a person.
+        named = re.match(r"^(?i:who (?:is|was)) ([A-Z][\w.'-]*)( [A-Z][\w.'-]*)*\??$", text)
+        kind = AnswerType.DEFINITION if named else AnswerType.PERSON
+    elif wh == "when" or re.search(r"\b(what|which) (date|day|year|month|time|century|decade)\b", lower):
+        kind = AnswerType.DATE
+    elif wh == "where":
+        kind = AnswerType.PLACE
+    elif wh == "why" or re.search(r"\b(for what (purpose|reason)|what (is|was) the (reason|purpose))\b", lower):
+        kind = AnswerType.REASON
+    elif wh in ("which", "what"):
+        match = re.search(r"\b(?:which|what)\s+(?:of the\s+|(?:is|was|are|were) the\s+)?([a-z]+)(?:\s+([a-z]+))?",
+                          lower)
+        if match:
+            first, second = match.group(1), match.group(2)
+            for candidate in (first, second):
+                if candidate and candidate not in STOP_WORDS:
+                    head = candidate
+                    break
+            if head in _PLURAL_LIST_HEADS:
+                kind = AnswerType.LIST
+            elif head is not None:
+                singular = head[:-3] + "y" if head.endswith("ies") else head.rstrip("s")
+                kind = HEAD_TYPES.get(head) or HEAD_TYPES.get(singular) or AnswerType.OTHER
+        if kind is AnswerType.OTHER and re.match(r"^(what|who) (is|are|was|were|does|do) ", lower) and len(
+            [t for t in tokens if t not in STOP_WORDS]
+        ) <= 3:
+            kind = AnswerType.DEFINITION
+    return QuestionInfo(
+        text=text, wh=wh, answer_type=kind,
+        terms=tuple(dict.fromkeys(stem(t) for t in tokens if t not in STOP_WORDS)),
+        words=frozenset(tokens), head=head,
+    )

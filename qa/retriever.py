@@ -1,0 +1,89 @@
+"""Hybrid retrieval: dense passages, dense sentences and BM25 passages fused by reciprocal rank.
+
+Dense search finds paraphrases; BM25 keeps names, numbers and rare words that a small embedding model
+blurs. Reciprocal rank fusion needs no score calibration between the two.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.lexical import terms
+from index.store import LoadedIndex
+
+RRF_K = 60  # the constant from Cormack et al. (2009); damps the weight of the very top ranks
+DEPTH = 30  # how deep each list is read before fusion
+
+
+@dataclass(frozen=True)
+class ScoredPassage:
+    row: int
+    score: float  # fused RRF score
+    dense: float  # cosine of the passage to the question
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    question_vector: np.ndarray
+    passages: list[ScoredPassage]
+    bm25_top: float  # the best raw BM25 score: a signal of whether the corpus shares any rare word
+
+
+class Retriever:
+    def __init__(self, index: LoadedIndex) -> None:
+        self.index = index
+        # The first passage holding each sentence, so sentence hits vote for a passage.
+        self._passage_of_sentence = np.zeros(len(index.sentences), dtype=np.int64)
+        for row in range(len(index.passages) - 1, -1, -1):
+            first, end = index.passages[row, 3], index.passages[row, 4]
+            self._passage_of_sentence[first:end] = row
+
+    def search(
+        self, question: str, question_vector: np.ndarray, k: int = 6, prefer_doc: int | None = None,
+    ) -> Retrieval:
+        index = self.index
+        n = len(index.passages)
+        if n == 0:
+            return Retrieval(question_vector, [], 0.0)
+        q = question_vector.reshape(1, -1)
+        depth = min(DEPTH, n)
+        _, dense_rows = index.passage_search.search(q, depth)
+        _, sent_rows = index.sentence_search.search(q, min(DEPTH, len(index.sentences)))
+        fused: dict[int, float] = defaultdict(float)
+        for rank, row in enumerate(r for r in dense_rows[0] if r >= 0):
+            fused[int(row)] += 1.0 / (RRF_K + rank)
+        seen: set[int] = set()
+        rank = 0
+        for srow in sent_rows[0]:
+            if srow < 0:
+                continue
+            prow = int(self._passage_of_sentence[srow])
+            if prow in seen:
+                continue
+            seen.add(prow)
+            fused[prow] += 1.0 / (RRF_K + rank)
+            rank += 1
+        query_terms = terms(question)
+        bm25_top = 0.0
+        if query_terms:
+            scores = index.bm25.get_scores(query_terms)
+            top = np.argpartition(-scores, depth - 1)[:depth] if depth < n else np.arange(n)
+            top = top[np.argsort(-scores[top])]
+            bm25_top = float(scores[top[0]])
+            for rank, row in enumerate(int(r) for r in top if scores[r] > 0):
+                fused[row] += 1.0 / (RRF_K + rank)
+        if prefer_doc is not None:
+            # The conversation's document wins ties on an ambiguous question without excluding others.
+            for row in fused:
+                if index.passages[row, 0] == prefer_doc:
+                    fused[row] *= 1.15
+        ranked = sorted(fused.items(), key=lambda item: -item[1])[:k]
+        dense = index.passage_vectors[[r for r, _ in ranked]] @ question_vector if ranked else []
+        return Retrieval(
+            question_vector,
+            [ScoredPassage(r, s, float(d)) for (r, s), d in zip(ranked, dense, strict=True)],
+            bm25_top,
+        )

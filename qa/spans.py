@@ -1,0 +1,192 @@
+"""Candidate answer spans inside one sentence: entities, noun phrases, numbers, lists, roles, reasons.
+
+Every candidate is a pair of absolute character offsets into its document, so whatever is chosen is an
+exact slice of the corpus. Shapes are English grammar (part-of-speech runs, appositions, causal
+connectives), computed from the tags stored at index time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.annotator import ENTITY_LABELS, POS_ID
+
+NOUNISH = {POS_ID[t] for t in ("NOUN", "PROPN", "NUM", "ADJ")}
+PROPN, NOUN, NUM, DET, ADP, PUNCT, CCONJ, PART, SYM = (
+    POS_ID[t] for t in ("PROPN", "NOUN", "NUM", "DET", "ADP", "PUNCT", "CCONJ", "PART", "SYM")
+)
+CAUSAL = re.compile(
+    r"\b(because of|because|due to|owing to|as a result of|in order to|so that|so as to|since|"
+    r"which (?:is|are|was|were) (?:essential|vital|important|necessary|key|critical|crucial) (?:to|for)|"
+    r"(?:is|are|was|were) (?:essential|vital|important|necessary|key|critical|crucial) (?:to|for)|"
+    r"aimed at|to help|to (?=[a-z]+\b))",
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    kind: str  # an entity label, or NP, NUMBER, LIST, ROLE, ACRONYM, REASON, APPOSITION, SENTENCE
+    tokens: int
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim whitespace, surrounding punctuation and a leading article from a span."""
+    while start < end and text[start] in " ,;:.\"'\u201c\u201d()[]\n":
+        start += 1
+    while end > start and text[end - 1] in " ,;:.\"'\u201c\u201d()[]\n":
+        end -= 1
+    lowered = text[start:end].lower()
+    for article in ("the ", "a ", "an "):
+        if lowered.startswith(article) and end - start > len(article) + 2:
+            start += len(article)
+            break
+    return start, end
+
+
+def candidates(text: str, sent_start: int, sent_end: int, tokens: np.ndarray, entities: np.ndarray) -> list[Span]:
+    """All candidate spans of one sentence. `tokens` rows: start, end, pos; `entities`: start, end, label."""
+    spans: dict[tuple[int, int], Span] = {}
+
+    def add(start: int, end: int, kind: str) -> None:
+        start, end = _strip(text, start, end)
+        if end <= start or end - start > 400:
+            return
+        key = (start, end)
+        if key not in spans:
+            n = sum(1 for t in tokens if start <= t[0] < end) or 1
+            spans[key] = Span(start, end, kind, n)
+
+    for s, e, label in entities:
+        add(int(s), int(e), ENTITY_LABELS[int(label)])
+    chunks = _noun_chunks(text, tokens)
+    for s, e, has_num in chunks:
+        add(s, e, "NUMBER" if has_num else "NP")
+    # "X of/for Y": titles and institutions ("Secretary of State", "Ministry of Defence").
+    for (s1, e1, _), (s2, e2, _) in zip(chunks, chunks[1:], strict=False):
+        between = text[e1:s2].strip().lower()
+        if between in ("of", "for", "of the", "in", "and") and s2 - e1 <= 8:
+            add(s1, e2, "NP")
+    for s, e in _lists(text, chunks, entities):
+        add(s, e, "LIST")
+    for s, e in _clauses_after_causal(text, sent_start, sent_end):
+        add(s, e, "REASON")
+    add(sent_start, sent_end, "SENTENCE")
+    return list(spans.values())
+
+
+def _noun_chunks(text: str, tokens: np.ndarray) -> list[tuple[int, int, bool]]:
+    """Maximal runs of adjectives, nouns, proper nouns and numbers (hyphens and "'s" kept inside)."""
+    chunks: list[tuple[int, int, bool]] = []
+    run: list[np.ndarray] = []
+
+    def flush() -> None:
+        while run and run[-1][2] not in (NOUN, PROPN, NUM):
+            run.pop()
+        if run:
+            chunks.append((int(run[0][0]), int(run[-1][1]), any(t[2] == NUM for t in run)))
+        run.clear()
+
+    for i, tok in enumerate(tokens):
+        pos = tok[2]
+        word = text[tok[0]: tok[1]]
+        joiner = run and (word in ("-", "'s", "\u2019s", "%", "&") or (pos == SYM and word in "$£€%"))
+        if pos in NOUNISH or joiner or (pos == SYM and i + 1 < len(tokens) and tokens[i + 1][2] == NUM):
+            run.append(tok)
+        else:
+            flush()
+    flush()
+    return chunks
+
+
+def _lists(
+    text: str, chunks: list[tuple[int, int, bool]], entities: np.ndarray,
+) -> list[tuple[int, int]]:
+    """Runs of three or more items joined by commas and a final "and"/"or": "A, B, C and D"."""
+    items = sorted({(int(s), int(e)) for s, e, _ in entities} | {(s, e) for s, e, _ in chunks})
+    # Keep the widest item at each start so an entity and its chunk do not both count.
+    merged: list[tuple[int, int]] = []
+    for s, e in items:
+        if merged and s < merged[-1][1]:
+            if e > merged[-1][1]:
+                merged[-1] = (merged[-1][0], e)
+            continue
+        merged.append((s, e))
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(merged):
+        j = i
+        while j + 1 < len(merged) and re.fullmatch(r"\s*(,|, and|and|, or|or)\s*", text[merged[j][1]: merged[j + 1][0]]):
+            j += 1
+        if j - i >= 2:
+            out.append((merged[i][0], merged[j][1]))
+        i = j + 1
+    return out
+
+
+def _clauses_after_causal(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The clause that follows a causal or purpose connective, up to the next strong break."""
+    out = []
+    sentence = text[start:end]
+    for match in CAUSAL.finditer(sentence):
+        clause_start = match.start() if match.group(0).startswith(("which", "is", "are", "was", "were")) else match.end()
+        if match.group(0).startswith(("which", "is ", "are ", "was ", "were ")):
+            clause_start = match.start() + match.group(0).find(" ") + 1
+        stop = re.search(r"[;.!?]|,\s+(?:but|while|whereas|although)\b|\"|\u201d", sentence[match.end():])
+        clause_end = match.end() + (stop.start() if stop else len(sentence) - match.end())
+        if clause_end - clause_start >= 8:
+            out.append((start + clause_start, start + clause_end))
+    return out
+
+
+def acronym_expansions(text: str, start: int, end: int, acronym: str) -> list[tuple[int, int]]:
+    """For "Armed Services Committee (HASC)", the capitalised words before "(HASC)" whose initials fit."""
+    out = []
+    sentence = text[start:end]
+    for match in re.finditer(r"\(\s*" + re.escape(acronym) + r"\s*\)", sentence):
+        before = sentence[: match.start()].rstrip()
+        words = list(re.finditer(r"[A-Za-z][\w'-]*", before))
+        picked: list[re.Match[str]] = []
+        for word in reversed(words):
+            if word.group(0)[0].isupper() or word.group(0).lower() in ("of", "and", "for", "the", "on"):
+                picked.insert(0, word)
+            else:
+                break
+            if len(picked) > len(acronym) + 4:
+                break
+        while picked and not picked[0].group(0)[0].isupper():
+            picked.pop(0)
+        if picked:
+            out.append((start + picked[0].start(), start + match.start()))
+    return out
+
+
+def role_before(text: str, sent_start: int, name_start: int) -> tuple[int, int] | None:
+    """The title written before a name: "Union Minister for Railways, ... Technology Ashwini Vaishnaw"."""
+    before = text[sent_start:name_start]
+    words = list(re.finditer(r"[A-Za-z][\w.'-]*|,", before))
+    picked: list[re.Match[str]] = []
+    for word in reversed(words):
+        w = word.group(0)
+        if w[0].isupper() or w.lower() in ("of", "and", "for", "the", "on", ",", "to"):
+            picked.insert(0, word)
+        else:
+            break
+    while picked and (not picked[0].group(0)[0].isupper() or picked[0].group(0) in ("The", "A", "An")):
+        picked.pop(0)
+    if not picked:
+        return None
+    return sent_start + picked[0].start(), sent_start + picked[-1].end()
+
+
+def apposition_after(text: str, name_end: int, sent_end: int) -> tuple[int, int] | None:
+    """"Name, the X of Y," → "the X of Y"."""
+    rest = text[name_end:sent_end]
+    match = re.match(r"\s*,\s*((?:the|a|an|who is|who was)\s[^,;.]{3,120}?)\s*[,;.]", rest)
+    if not match:
+        return None
+    return name_end + match.start(1), name_end + match.end(1)
