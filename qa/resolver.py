@@ -1,0 +1,171 @@
+"""Follow-up resolution: rewrite a question that leans on earlier turns into a standalone one.
+
+Deterministic and inspectable: pronouns ("it", "he", "they", "there"), "And X?" / "What about X?"
+ellipsis and bare question words ("When?") are filled from the previous turns' entities, topic and
+answers. A question that stands alone comes back unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from index.annotator import SPACY_MODEL
+
+_PERSON_PRONOUNS = {"he": "", "him": "", "she": "", "his": "'s", "her": "'s", "hers": "'s"}
+_THING_PRONOUNS = {"it": "", "its": "'s", "they": "", "them": "", "their": "'s"}
+_BARE_WH = re.compile(
+    r"^(?:and\s+)?(when|where|why|who|how many|how much|how long|what|which one|whom)\s*\??$", re.IGNORECASE,
+)
+_AND_X = re.compile(r"^(?:and|what about|how about|and what about|same for|and for)\s+(.+?)\s*\??$", re.IGNORECASE)
+_DEMONSTRATIVE = re.compile(r"\b(that|this|the same)\s+(meeting|event|visit|ministerial|summit|agreement|deal|"
+                            r"delegation|conference|trip|talks|discussion|session|gathering|announcement)\b",
+                            re.IGNORECASE)
+_WH_START = re.compile(r"^(who|whom|whose|what|which|when|where|why|how)\b", re.IGNORECASE)
+
+
+@dataclass
+class TurnMemory:
+    """What one earlier turn leaves for the next: its standalone question, answer and entities."""
+
+    resolved_question: str
+    answer: str | None = None
+    answer_type: str | None = None
+    doc_id: str | None = None
+    people: list[str] = field(default_factory=list)
+    things: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    question: str
+    resolved: str
+    rule: str  # which rule fired: "standalone", "pronoun", "and-x", "bare-wh", "demonstrative"
+
+    @property
+    def changed(self) -> bool:
+        return self.resolved != self.question
+
+
+@lru_cache(maxsize=1)
+def _nlp():  # type: ignore[no-untyped-def]
+    import spacy
+
+    return spacy.load(SPACY_MODEL, exclude=["lemmatizer"])
+
+
+def remember(resolved_question: str, answer: str | None, answer_type: str | None, doc_id: str | None) -> TurnMemory:
+    """Pull people, things (topics) and places out of a resolved question and its answer."""
+    memory = TurnMemory(resolved_question, answer, answer_type, doc_id)
+    doc = _nlp()(resolved_question)
+    people_spans = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+    memory.people = [resolved_question[s:e] for s, e in people_spans]
+    for chunk in doc.noun_chunks:
+        if chunk.root.pos_ == "PRON" or chunk.root.lower_ in ("who", "what", "which"):
+            continue
+        text = chunk.text
+        if re.match(r"^(which|what|whose|how many)\s", text, re.IGNORECASE):
+            continue
+        if any(s <= chunk.start_char < e for s, e in people_spans):
+            continue
+        memory.things.append(text)
+    memory.places = [e.text for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")]
+    if answer:
+        if answer_type == "person":
+            memory.people.insert(0, answer)
+        elif answer_type == "place":
+            memory.places.insert(0, answer)
+    # The most specific topic first: phrases with capitalised words, then the latest mentioned.
+    memory.things.sort(key=lambda t: (not any(w[:1].isupper() for w in t.split()), -len(t)))
+    return memory
+
+
+def _is_place_answer(memory: TurnMemory) -> bool:
+    return memory.answer_type == "place" and bool(memory.answer)
+
+
+def resolve(question: str, history: list[TurnMemory]) -> Resolution:
+    """The standalone form of `question` given earlier turns (most recent last)."""
+    text = " ".join(question.split())
+    if not history:
+        return Resolution(question, text, "standalone")
+    last = history[-1]
+    person = next((p for turn in reversed(history) for p in turn.people), None)
+    thing = next((t for turn in reversed(history) for t in turn.things), None)
+
+    bare = _BARE_WH.match(text)
+    if bare and thing:
+        wh = bare.group(1).capitalize()
+        if wh.lower() in ("when", "where"):
+            return Resolution(question, f"{wh} is {_lower_article(thing)}?", "bare-wh")
+        rest = _WH_START.sub("", last.resolved_question, count=1).strip()
+        return Resolution(question, f"{wh} {rest}", "bare-wh")
+
+    and_x = _AND_X.match(text)
+    if and_x and not _WH_START.match(text):
+        new = and_x.group(1)
+        previous = last.resolved_question
+        target = _replace_target(previous, last, new)
+        if target:
+            return Resolution(question, previous.replace(target, new, 1), "and-x")
+
+    resolved, rule = text, "standalone"
+    if thing:
+        demonstrative = _DEMONSTRATIVE.search(resolved)
+        if demonstrative:
+            resolved = resolved[: demonstrative.start()] + _lower_article(thing) + resolved[demonstrative.end():]
+            rule = "demonstrative"
+
+    def swap(match: re.Match[str]) -> str:
+        nonlocal rule
+        word = match.group(0)
+        low = word.lower()
+        if low in _PERSON_PRONOUNS and person:
+            rule = "pronoun"
+            return person + _PERSON_PRONOUNS[low]
+        if low == "there":
+            if _is_place_answer(last):
+                rule = "pronoun"
+                return f"in {last.answer}"
+            if thing:
+                rule = "pronoun"
+                return f"at {_lower_article(thing)}"
+        if low in _THING_PRONOUNS and thing:
+            rule = "pronoun"
+            return _lower_article(thing) + _THING_PRONOUNS[low]
+        return word
+
+    # "there" only as a place adverb: not "there is/are/was/were".
+    resolved = re.sub(r"\b(he|him|his|she|her|hers|it|its|they|them|their|there)\b(?!\s+(?:is|are|was|were)\b)",
+                      swap, resolved, flags=re.IGNORECASE)
+    if resolved and resolved[0].islower():
+        resolved = resolved[0].upper() + resolved[1:]
+    return Resolution(question, resolved, rule)
+
+
+def _lower_article(phrase: str) -> str:
+    return re.sub(r"^(The|A|An)\b", lambda m: m.group(1).lower(), phrase)
+
+
+def _replace_target(previous: str, last: TurnMemory, new: str) -> str | None:
+    """Which phrase of the previous question "And X?" swaps out: a person for a person, else the topic."""
+    new_is_person = any(e.label_ == "PERSON" for e in _nlp()(new).ents)
+    pool = last.people if new_is_person and last.people else last.things
+    for phrase in pool:
+        if phrase in previous:
+            return phrase
+    return None
+
+
+_TRIGGER = re.compile(
+    r"\b(he|him|his|she|her|hers|it|its|they|them|their|there)\b|^\s*(and|what about|how about|same for)\b",
+    re.IGNORECASE,
+)
+
+
+def needs_history(question: str) -> bool:
+    """Cheap test run before any parsing: could this question lean on earlier turns?"""
+    text = " ".join(question.split())
+    return bool(_TRIGGER.search(text) or _BARE_WH.match(text) or _DEMONSTRATIVE.search(text))
