@@ -35,5 +35,10 @@ def passage_windows(sentences: list[tuple[int, int]], params: ChunkParams) -> li
         windows.append((first, last))
         if last >= n:
             break
-        first = max(first + 1, last - params.overlap)
+        following = max(first + 1, last - params.overlap)
+        # When the overlap sentences and the next one do not fit together, overlapping would only repeat
+        # a window already made: start the next window at the first new sentence instead.
+        if sentences[last][1] - sentences[following][0] > params.max_chars:
+            following = last
+        first = following
     return windows

@@ -41,7 +41,8 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
     """Article files below `corpus_dir`, in a stable order (suffixes are matched case-sensitively)."""
     return sorted(
         p for p in corpus_dir.rglob("*")
-        if p.is_file() and p.suffix in SUFFIXES and not any(part.startswith(".") for part in p.parts)
+        if p.is_file() and p.suffix in SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
     )
 
 
@@ -93,14 +94,14 @@ def parse_file(rel: str, raw: str) -> Iterator[Article | Skipped]:
 
 def doc_id_for(rel: str, line: int | None = None) -> str:
     """A stable id from the file's path inside the corpus (and the line, for .jsonl files)."""
-    stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", str(Path(rel).with_suffix(""))).strip("-")
+    stem = re.sub(r"[^\w.-]+", "-", str(Path(rel).with_suffix(""))).strip("-")
     return f"{stem}-{line}" if line is not None else stem
 
 
 def _parse_txt(rel: str, raw: str) -> Article:
     if not raw.strip():
         raise BadArticle("empty file")
-    date, rest = split_date_header(raw)
+    date, rest = split_date_header(raw.lstrip("\ufeff"))
     title = None
     lines = rest.lstrip("\ufeff\n").split("\n")
     if (
@@ -118,13 +119,13 @@ def _parse_md(rel: str, raw: str) -> Article:
     if not raw.strip():
         raise BadArticle("empty file")
     meta: dict = {}
-    body = raw.lstrip("\ufeff")
+    body = raw.lstrip("\ufeff").replace("\r\n", "\n")
     if body.startswith("---"):
-        match = re.match(r"---[ \t]*\n(.*?)\n---[ \t]*(\n|$)", body, re.DOTALL)
+        match = re.match(r"---[ \t]*\n(.*?\n)?---[ \t]*(\n|$)", body, re.DOTALL)
         if not match:
             raise BadArticle("front matter is not closed with a '---' line")
         try:
-            meta = yaml.safe_load(match.group(1)) or {}
+            meta = yaml.safe_load(match.group(1) or "") or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 2}" if mark is not None else ""

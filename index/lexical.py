@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][a-z]+)?")
 
@@ -25,6 +26,7 @@ def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOP_WORDS]
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """A light suffix stripper so 'meetings'/'meeting' and 'discussed'/'discussions' meet."""
     for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "ions", "ion", "es", "ed", "s"):

@@ -84,7 +84,9 @@ class DocumentRecord:
     def from_article(cls, article: Article) -> DocumentRecord:
         return cls(
             article.doc_id, article.title, article.date, article.text, article.source_file,
-            article.source, article.url, hashlib.sha256(article.text.encode()).hexdigest(),
+            article.source, article.url,
+            # The title is embedded with every passage, so it is part of what decides reuse.
+            hashlib.sha256(f"{article.title}\0{article.text}".encode()).hexdigest(),
         )
 
 
@@ -149,8 +151,12 @@ def current_build(index_dir: Path) -> Path:
 
 @contextmanager
 def build_lock(index_dir: Path) -> Iterator[None]:
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / ".lock", "a+") as handle:
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(index_dir / ".lock", "a+")  # noqa: SIM115 - closed below, after the lock is released
+    except OSError as exc:
+        raise IndexWriteError(_write_error_message(index_dir, exc)) from exc
+    with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -508,7 +514,9 @@ def _activate(index_dir: Path, tmp: Path) -> None:
             os.fsync(handle.fileno())
         os.replace(pointer_tmp, index_dir / "CURRENT")
     except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
+        # Whatever was renamed is not live (CURRENT still names the old build): remove it.
+        for path in (tmp, final):
+            shutil.rmtree(path, ignore_errors=True)
         raise IndexWriteError(_write_error_message(index_dir, exc)) from exc
     for old in (index_dir / "builds").iterdir():
         if old.is_dir() and old.name != final.name and not old.name.startswith(".tmp-"):
