@@ -56,7 +56,8 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if args.strict and skipped else 0
 
 
-def _print_answer(payload: dict, out=sys.stdout) -> None:  # type: ignore[no-untyped-def]
+def _print_answer(payload: dict, out=None) -> None:  # type: ignore[no-untyped-def]
+    out = out or sys.stdout
     if payload["resolved_question"] != payload["question"]:
         print(f"Understood as: {payload['resolved_question']}", file=out)
     if payload["answer"] is not None:

@@ -137,6 +137,9 @@ def read_sets(paths: Iterable[Path]) -> tuple[list[Case], list[list[Case]]]:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise ValueError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+            problem = _shape_problem(record)
+            if problem:
+                raise ValueError(f"{path}:{number}: {problem}")
             if "turns" in record:
                 conversations.append([
                     _case(turn, f"{record.get('id', number)}#{i + 1}", followup=i > 0)
@@ -145,6 +148,23 @@ def read_sets(paths: Iterable[Path]) -> tuple[list[Case], list[list[Case]]]:
             else:
                 singles.append(_case(record, str(record.get("id", number))))
     return singles, conversations
+
+
+def _shape_problem(record: object) -> str | None:
+    """Why a parsed line is not a question record, or None when it is one."""
+    if not isinstance(record, dict):
+        return "a line must be a JSON object"
+    turns = record.get("turns")
+    items = turns if isinstance(turns, list) else [record]
+    if "turns" in record and not (isinstance(turns, list) and turns):
+        return "'turns' must be a non-empty list"
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+            return "each question needs a 'question' string"
+        answers = item.get("answers", [])
+        if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
+            return "'answers' must be a list of strings"
+    return None
 
 
 def _case(record: dict[str, Any], case_id: str, followup: bool = False) -> Case:

@@ -20,9 +20,9 @@ from index.annotator import POS_ID
 from index.lexical import STOP_WORDS, stem, terms, words
 from index.store import LoadedIndex
 from qa.question import AnswerType, QuestionInfo
-from qa.spans import Span, acronym_expansions, apposition_after, candidates, role_before
+from qa.spans import Span, acronym_expansions, apposition_after, candidates, clauses_after, role_before
 
-PROPN = POS_ID["PROPN"]
+PROPN, VERB, DET, NUM = POS_ID["PROPN"], POS_ID["VERB"], POS_ID["DET"], POS_ID["NUM"]
 
 # How well a span kind fits each answer type (1 = exactly what was asked for).
 TYPE_FIT: dict[AnswerType, dict[str, float]] = {
@@ -32,31 +32,64 @@ TYPE_FIT: dict[AnswerType, dict[str, float]] = {
     AnswerType.NUMBER: {"CARDINAL": 1.0, "MONEY": 1.0, "PERCENT": 1.0, "QUANTITY": 1.0, "NUMBER": 0.85,
                         "DATE": 0.6, "TIME": 0.6, "ORDINAL": 0.5},
     AnswerType.ORG: {"ORG": 1.0, "NP_PROPN": 0.45, "NORP": 0.3, "GPE": 0.3, "FAC": 0.3, "PERSON": 0.1},
-    AnswerType.LIST: {"LIST": 1.0, "GPE": 0.2, "ORG": 0.2, "NP": 0.1},
+    AnswerType.LIST: {"LIST": 1.0, "CLAUSE": 0.4, "GPE": 0.2, "ORG": 0.2, "NP": 0.1},
     AnswerType.DEFINITION: {"ROLE": 1.0, "ACRONYM": 1.0, "APPOSITION": 0.9, "NP": 0.35, "NP_PROPN": 0.35,
-                            "ORG": 0.3, "PREDICATE": 0.7},
-    AnswerType.REASON: {"REASON": 1.0, "SENTENCE": 0.3, "NP": 0.1},
+                            "ORG": 0.3, "PREDICATE": 0.7, "CLAUSE": 0.3},
+    AnswerType.REASON: {"REASON": 1.0, "CLAUSE": 0.5, "SENTENCE": 0.3, "NP": 0.1},
     AnswerType.OTHER: {"NP": 0.6, "NP_PROPN": 0.6, "ORG": 0.55, "PERSON": 0.5, "GPE": 0.5, "NORP": 0.5,
                        "EVENT": 0.55, "WORK_OF_ART": 0.55, "PRODUCT": 0.55, "LAW": 0.55, "LANGUAGE": 0.5,
                        "NUMBER": 0.45, "CARDINAL": 0.4, "DATE": 0.4, "MONEY": 0.4, "PERCENT": 0.4,
-                       "QUANTITY": 0.4, "FAC": 0.5, "LOC": 0.5, "LIST": 0.3, "REASON": 0.2},
+                       "QUANTITY": 0.4, "FAC": 0.5, "LOC": 0.5, "LIST": 0.4, "REASON": 0.2, "CLAUSE": 0.55},
 }
 SENTENCE_FALLBACK_FIT = 0.15
 
+# Span kinds grouped for the feature vector: entity labels of one family share a weight.
+KIND_GROUPS = {
+    "PERSON": "person", "DATE": "date", "TIME": "date", "GPE": "place", "LOC": "place", "FAC": "place",
+    "CARDINAL": "number", "MONEY": "number", "PERCENT": "number", "QUANTITY": "number", "NUMBER": "number",
+    "ORDINAL": "number", "ORG": "org", "NORP": "norp", "EVENT": "entity", "WORK_OF_ART": "entity",
+    "PRODUCT": "entity", "LAW": "entity", "LANGUAGE": "entity", "NP": "np", "NP_PROPN": "np_propn",
+    "LIST": "list", "REASON": "reason", "ROLE": "definition", "ACRONYM": "definition",
+    "APPOSITION": "definition", "PREDICATE": "definition", "SENTENCE": "sentence", "CLAUSE": "clause",
+}
+GROUPS = sorted(set(KIND_GROUPS.values()))
+WH_GROUPS = ("who", "when", "where", "why", "how", "what", "which", "none")
+FEATURES = (
+    ["s_dense", "s_lex", "s_bigram", "s_passage", "s_top", "type_fit", "proximity", "echo", "head",
+     "length", "log_length", "after_question_word", "window5", "window10", "s_window", "name_match",
+     "name_near", "locative", "left_of_anchor", "verb_between", "sentence_start", "starts_det", "has_num",
+     "propn_share", "bias"]
+    + [f"kind_{g}" for g in GROUPS]
+    # The question word crossed with the span's kind: lets the fit learn that "what" rarely wants a date.
+    + [f"{wh}_{g}" for wh in WH_GROUPS for g in GROUPS]
+)
+# Hand-set starting weights (used until scripts/fit_weights.py writes qa/data/weights.json): the
+# embedding and the shared rare words rank sentences; type fit matters most for spans, then nearness to
+# the question's words; a span that echoes the question is penalised.
 DEFAULT_WEIGHTS = {
-    # sentence: the embedding finds paraphrases, overlap finds the rare words; both matter about equally.
-    "s_dense": 0.5, "s_lex": 0.6, "s_passage": 0.1,
-    # span: type fit matters most, then nearness to the question's words; echoing the question is wrong.
-    "type_fit": 0.9, "proximity": 0.35, "echo": 1.2, "head": 0.25, "length": 0.015, "sentence": 1.0,
+    "s_dense": 0.5, "s_lex": 0.6, "s_bigram": 0.3, "s_passage": 0.1, "s_top": 0.1, "type_fit": 0.9,
+    "proximity": 0.35, "echo": -1.2, "head": 0.25, "length": -0.015, "window10": 0.4, "name_near": 0.2,
+    "locative": 0.3,
 }
 WEIGHTS_FILE = Path(__file__).parent / "data" / "weights.json"
 
 
-def load_weights() -> dict[str, float]:
-    weights = dict(DEFAULT_WEIGHTS)
+def load_weights() -> np.ndarray:
+    values = dict(DEFAULT_WEIGHTS)
     if WEIGHTS_FILE.is_file():
-        weights.update(json.loads(WEIGHTS_FILE.read_text()).get("weights", {}))
-    return weights
+        values = json.loads(WEIGHTS_FILE.read_text()).get("span_weights", values)
+    return np.array([values.get(name, 0.0) for name in FEATURES], dtype=np.float64)
+
+
+SENTENCE_FEATURES = ("dense", "lexical", "bigram", "passage", "names", "bias")
+DEFAULT_SENTENCE_WEIGHTS = {"dense": 0.5, "lexical": 0.6, "bigram": 0.3, "passage": 0.1, "names": 0.5}
+
+
+def load_sentence_weights() -> np.ndarray:
+    values = dict(DEFAULT_SENTENCE_WEIGHTS)
+    if WEIGHTS_FILE.is_file():
+        values = json.loads(WEIGHTS_FILE.read_text()).get("sentence_weights", values)
+    return np.array([values.get(name, 0.0) for name in SENTENCE_FEATURES], dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -65,6 +98,9 @@ class ScoredSentence:
     score: float
     lexical: float  # idf-weighted share of the question's terms found in the sentence
     dense: float
+    bigram: float  # share of the question's adjacent term pairs found adjacent in the sentence
+    passage: float  # fused retrieval score of its best passage, relative to the top passage
+    names: float = 0.0  # share of the question's names written out in the sentence
 
 
 @dataclass(frozen=True)
@@ -73,13 +109,16 @@ class ScoredSpan:
     span: Span
     score: float
     type_fit: float
+    features: np.ndarray
 
 
 class SentenceTerms:
-    """Per-sentence term sets and corpus idf, computed once when the answerer loads."""
+    """Per-sentence term lists and corpus idf, computed once when the answerer loads."""
 
     def __init__(self, index: LoadedIndex) -> None:
-        self.sets: list[frozenset[str]] = [frozenset(terms(index.sentence_text(i))) for i in range(len(index.sentences))]
+        self.lists: list[list[str]] = [terms(index.sentence_text(i)) for i in range(len(index.sentences))]
+        self.sets: list[frozenset[str]] = [frozenset(t) for t in self.lists]
+        self.pairs: list[frozenset[tuple[str, str]]] = [frozenset(zip(t, t[1:], strict=False)) for t in self.lists]
         df: dict[str, int] = {}
         for s in self.sets:
             for t in s:
@@ -96,24 +135,33 @@ def question_names(question: str) -> list[str]:
     """Capitalised word runs and acronyms in the question (not its first word): names it is about."""
     found = []
     for match in re.finditer(r"(?<!^)(?<![.?!] )\b([A-Z][\w.'-]*(?:\s+(?:of\s+|for\s+)?[A-Z][\w.'-]*)*)", question.strip()):
-        name = match.group(1).rstrip(".'")
+        name = re.sub(r"['\u2019]s$", "", match.group(1)).rstrip(".'")
         if name.lower() not in STOP_WORDS:
             found.append(name)
     return found
 
 
+def name_share(names: list[str], sentence: str) -> float:
+    """Share of the question's names (capitalised phrases) that the sentence writes out, case-insensitively."""
+    if not names:
+        return 0.0
+    lowered = sentence.lower()
+    return sum(1 for n in names if n.lower() in lowered) / len(names)
+
+
 class Extractor:
-    def __init__(self, index: LoadedIndex, weights: dict[str, float] | None = None) -> None:
+    def __init__(self, index: LoadedIndex) -> None:
         self.index = index
         self.terms = SentenceTerms(index)
-        self.w = weights or load_weights()
+        self.span_weights = load_weights()
+        self.sentence_weights = load_sentence_weights()
 
     # ---------------------------------------------------------------- sentences
 
     def score_sentences(
         self, info: QuestionInfo, question_vector: np.ndarray, passage_scores: dict[int, float],
     ) -> list[ScoredSentence]:
-        index, w = self.index, self.w
+        index = self.index
         best_passage = max(passage_scores.values(), default=1.0) or 1.0
         rows: dict[int, float] = {}
         for prow, pscore in passage_scores.items():
@@ -126,12 +174,21 @@ class Extractor:
         dense = index.sentence_vectors[order] @ question_vector
         q_weights = {t: self.terms.weight(t) for t in info.terms}
         total = sum(q_weights.values()) or 1.0
-        scored = []
-        for row, d in zip(order, dense, strict=True):
+        q_pairs = list(zip(info.terms, info.terms[1:], strict=False))
+        names = question_names(info.text)
+        features = np.ones((len(order), len(SENTENCE_FEATURES)))
+        for i, (row, d) in enumerate(zip(order, dense, strict=True)):
             found = self.terms.sets[row]
-            lexical = sum(wt for t, wt in q_weights.items() if t in found) / total
-            score = w["s_dense"] * float(d) + w["s_lex"] * lexical + w["s_passage"] * rows[row]
-            scored.append(ScoredSentence(row, score, lexical, float(d)))
+            features[i, 0] = float(d)
+            features[i, 1] = sum(wt for t, wt in q_weights.items() if t in found) / total
+            features[i, 2] = (sum(1 for p in q_pairs if p in self.terms.pairs[row]) / len(q_pairs)) if q_pairs else 0.0
+            features[i, 3] = rows[row]
+            features[i, 4] = name_share(names, self.index.sentence_text(row))
+        scores = features @ self.sentence_weights
+        scored = [
+            ScoredSentence(row, float(sc), float(f[1]), float(f[0]), float(f[2]), float(f[3]), float(f[4]))
+            for row, sc, f in zip(order, scores, features, strict=True)
+        ]
         scored.sort(key=lambda s: -s.score)
         return scored
 
@@ -139,13 +196,14 @@ class Extractor:
 
     def best_spans(self, info: QuestionInfo, sentences: list[ScoredSentence], top: int = 3) -> list[ScoredSpan]:
         out: list[ScoredSpan] = []
-        for sentence in sentences[:top]:
-            out.extend(self._spans_in(info, sentence))
+        for rank, sentence in enumerate(sentences[:top]):
+            out.extend(self.spans_in(info, sentence, rank))
         out.sort(key=lambda s: -s.score)
         return out
 
-    def _spans_in(self, info: QuestionInfo, sentence: ScoredSentence) -> list[ScoredSpan]:
-        index, w = self.index, self.w
+    def spans_in(self, info: QuestionInfo, sentence: ScoredSentence, rank: int = 0) -> list[ScoredSpan]:
+        """Every candidate span of one sentence with its feature vector and score."""
+        index = self.index
         doc_row, s_start, s_end = (int(x) for x in index.sentences[sentence.row])
         text = index.documents[doc_row].text
         tokens = index.sentence_tokens(sentence.row)
@@ -154,17 +212,42 @@ class Extractor:
         spans.extend(self._definition_spans(info, text, s_start, s_end))
         # Where the question's words sit in this sentence, by token position.
         q_terms = set(info.terms)
-        positions = [i for i, t in enumerate(tokens) if stem(text[t[0]: t[1]].lower()) in q_terms]
+        token_terms = [stem(text[t[0]: t[1]].lower()) for t in tokens]
+        positions = [i for i, t in enumerate(token_terms) if t in q_terms]
+        q_weight = {t: self.terms.weight(t) for t in q_terms}
+        q_total = sum(q_weight.values()) or 1.0
+
+        def coverage(lo: int, hi: int, skip_lo: int = -1, skip_hi: int = -2) -> float:
+            """Idf-weighted share of the question's terms among tokens lo..hi, outside skip_lo..skip_hi."""
+            found = {token_terms[p] for p in positions if lo <= p <= hi and not skip_lo <= p <= skip_hi}
+            return sum(q_weight[t] for t in found) / q_total
+
+        # The best 12-token window: where the sentence is most like the question.
+        s_window = max((coverage(p, p + 11) for p in positions), default=0.0)
         starts = tokens[:, 0] if len(tokens) else np.zeros(0, dtype=np.int32)
+        # Token positions of the question's names in this sentence: anchors a nearby answer hangs from.
+        name_tokens: list[int] = []
+        lowered = text[s_start:s_end].lower()
+        for name in question_names(info.text):
+            for m in re.finditer(re.escape(name.lower()), lowered):
+                name_tokens.append(int(np.searchsorted(starts, s_start + m.start())))
+        wh_group = info.wh if info.wh in WH_GROUPS else "none"
+        if info.answer_type in (AnswerType.OTHER, AnswerType.REASON, AnswerType.DEFINITION, AnswerType.LIST):
+            spans.extend(clauses_after(text, s_end, tokens, positions))
         propn = {int(t[0]) for t in tokens if t[2] == PROPN}
-        fits = TYPE_FIT[info.answer_type] if info.answer_type in TYPE_FIT else TYPE_FIT[AnswerType.OTHER]
+        pos = tokens[:, 2] if len(tokens) else np.zeros(0, dtype=np.int32)
+        fits = TYPE_FIT.get(info.answer_type, TYPE_FIT[AnswerType.OTHER])
+        head_stem = stem(info.head) if info.head else None
+        col = {name: i for i, name in enumerate(FEATURES)}
         scored = []
         for span in spans:
-            span_words = [x for x in words(text[span.start: span.end])]
+            span_words = words(text[span.start: span.end])
             content = [x for x in span_words if x not in STOP_WORDS]
             if not content:
                 continue
-            echo = sum(1 for x in content if stem(x) in q_terms or x in info.words) / len(content)
+            echo = sum(
+                1 for x in content if (stem(x) in q_terms or x in info.words) and stem(x) not in info.type_words
+            ) / len(content)
             if echo >= 0.999 and span.kind != "SENTENCE":
                 continue  # a span that only repeats the question is not an answer
             kind = span.kind
@@ -175,21 +258,53 @@ class Extractor:
                 fit = fits.get("NP", 0.0)
             first_tok = int(np.searchsorted(starts, span.start))
             last_tok = int(np.searchsorted(starts, span.end)) - 1
+            proximity, after = 0.0, 0.0
             if positions and kind != "SENTENCE":
                 dist = min(
                     0 if first_tok <= p <= last_tok else min(abs(p - first_tok), abs(p - last_tok))
                     for p in positions
                 )
                 proximity = 1.0 / (1.0 + dist / 4.0)
-            else:
-                proximity = 0.0
-            head = 1.0 if info.head and any(stem(x) == stem(info.head) for x in span_words) else 0.0
-            length = span.tokens if kind not in ("LIST", "REASON", "ROLE", "ACRONYM", "APPOSITION", "SENTENCE") else 3
-            score = (
-                w["sentence"] * sentence.score + w["type_fit"] * fit + w["proximity"] * proximity
-                - w["echo"] * echo + w["head"] * head - w["length"] * length
-            )
-            scored.append(ScoredSpan(sentence, span, score, fit))
+                after = float(any(p < first_tok for p in positions))
+            length = span.tokens if KIND_GROUPS.get(kind) not in ("list", "reason", "definition", "sentence", "clause") else 3
+            f = np.zeros(len(FEATURES))
+            f[col["s_dense"]] = sentence.dense
+            f[col["s_lex"]] = sentence.lexical
+            f[col["s_bigram"]] = sentence.bigram
+            f[col["s_passage"]] = sentence.passage
+            f[col["s_top"]] = 1.0 if rank == 0 else 0.0
+            f[col["type_fit"]] = fit
+            f[col["proximity"]] = proximity
+            f[col["echo"]] = echo
+            f[col["head"]] = 1.0 if head_stem and any(stem(x) == head_stem for x in span_words) else 0.0
+            f[col["length"]] = length
+            f[col["log_length"]] = math.log(length)
+            f[col["after_question_word"]] = after
+            f[col["window5"]] = coverage(first_tok - 5, last_tok + 5, first_tok, last_tok)
+            f[col["window10"]] = coverage(first_tok - 10, last_tok + 10, first_tok, last_tok)
+            f[col["s_window"]] = s_window
+            f[col["name_match"]] = sentence.names
+            if name_tokens:
+                gap = min(0 if first_tok <= p <= last_tok else min(abs(p - first_tok), abs(p - last_tok))
+                          for p in name_tokens)
+                f[col["name_near"]] = 1.0 / (1.0 + gap / 4.0)
+            f[col[f"{wh_group}_{KIND_GROUPS.get(kind, 'np')}"]] = 1.0
+            if positions and kind != "SENTENCE":
+                nearest = min(positions, key=lambda p: min(abs(p - first_tok), abs(p - last_tok)))
+                f[col["left_of_anchor"]] = 1.0 if nearest > last_tok else 0.0
+                lo, hi = sorted((nearest, first_tok if nearest < first_tok else last_tok))
+                f[col["verb_between"]] = 1.0 if any(pos[lo + 1: hi] == VERB) else 0.0
+            f[col["sentence_start"]] = 1.0 if first_tok == 0 else 0.0
+            inside = pos[first_tok: last_tok + 1]
+            if len(inside):
+                f[col["starts_det"]] = 1.0 if inside[0] == DET else 0.0
+                f[col["has_num"]] = 1.0 if (inside == NUM).any() else 0.0
+                f[col["propn_share"]] = float((inside == PROPN).mean())
+            before = text[max(s_start, span.start - 6): span.start].lower()
+            f[col["locative"]] = 1.0 if re.search(r"\b(in|at|to|from|near|inside|outside)\s+(the\s+)?$", before) else 0.0
+            f[col["bias"]] = 1.0
+            f[col[f"kind_{KIND_GROUPS.get(kind, 'np')}"]] = 1.0
+            scored.append(ScoredSpan(sentence, span, float(f @ self.span_weights), fit, f))
         return scored
 
     def _definition_spans(self, info: QuestionInfo, text: str, s_start: int, s_end: int) -> list[Span]:

@@ -49,11 +49,13 @@ _PLURAL_LIST_HEADS = {
 }
 SUMMARY_PATTERNS = re.compile(
     r"^(what('s| is| are)? (this|the) (briefing|article|story|news|report|text|document)s?"
-    r"( (is|are))? about|summari[sz]e|give (me )?(a |the )?summary|what happened|what are the (main |key )?"
+    r"( (is|are))? about|summari[sz]e|give (me )?(a |the )?summary|what happened\s*\??$|what are the (main |key )?"
     r"(points|highlights|takeaways)|tl;?dr)",
     re.IGNORECASE,
 )
 _NUMBER_HOW = re.compile(r"\bhow (many|much|long|old|far|big|large|tall|high|often|fast|heavy|deep|wide)\b")
+_AUXILIARIES = {"did", "does", "do", "is", "was", "are", "were", "will", "would", "can", "could", "has", "have",
+                "had", "should", "may", "might", "happened", "happens"}
 _WH = ("who", "whom", "whose", "when", "where", "why", "which", "what", "how")
 
 
@@ -65,10 +67,18 @@ class QuestionInfo:
     terms: tuple[str, ...]  # stemmed content words
     words: frozenset[str]  # lower-cased words of the question, stop words included, unstemmed
     head: str | None  # the noun after which/what, when there is one
+    # Words that describe the wanted answer ("which US department"): an answer may repeat them.
+    type_words: frozenset[str] = frozenset()
 
     @property
     def wants_list(self) -> bool:
         return self.answer_type is AnswerType.LIST
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 def analyse(question: str) -> QuestionInfo:
@@ -89,7 +99,9 @@ def analyse(question: str) -> QuestionInfo:
     elif wh in ("who", "whom", "whose"):
         # "Who is Sergio Gor?" asks what someone is, not for a person.
         named = re.match(r"^(?i:who (?:is|was)) ([A-Z][\w.'-]*)( [A-Z][\w.'-]*)*\??$", text)
-        kind = AnswerType.DEFINITION if named else AnswerType.PERSON
+        # ...unless the name holds a role ("Who is India's Defence Minister?"): then it asks for a person.
+        role_word = any(_singular(w) in HEAD_TYPES and HEAD_TYPES[_singular(w)] is AnswerType.PERSON for w in tokens)
+        kind = AnswerType.DEFINITION if named and not role_word else AnswerType.PERSON
     elif wh == "when" or re.search(r"\b(what|which) (date|day|year|month|time|century|decade)\b", lower):
         kind = AnswerType.DATE
     elif wh == "where":
@@ -97,24 +109,32 @@ def analyse(question: str) -> QuestionInfo:
     elif wh == "why" or re.search(r"\b(for what (purpose|reason)|what (is|was) the (reason|purpose))\b", lower):
         kind = AnswerType.REASON
     elif wh in ("which", "what"):
-        match = re.search(r"\b(?:which|what)\s+(?:of the\s+|(?:is|was|are|were) the\s+)?([a-z]+)(?:\s+([a-z]+))?",
-                          lower)
+        match = re.search(
+            r"\b(?:which|what)\s+(?:of the\s+|(?:is|was|are|were) the\s+)?([a-z]+)(?:\s+([a-z]+))?(?:\s+([a-z]+))?",
+            lower,
+        )
+        if match and match.group(1) in _AUXILIARIES:
+            match = None  # "what did the meeting cover?" names no answer noun
         if match:
-            first, second = match.group(1), match.group(2)
-            for candidate in (first, second):
-                if candidate and candidate not in STOP_WORDS:
-                    head = candidate
-                    break
+            following = [w for w in match.groups() if w and w not in STOP_WORDS]
+            # The head is the first known noun within three words ("which American official"), else the first word.
+            known = [w for w in following if w in _PLURAL_LIST_HEADS or _singular(w) in HEAD_TYPES]
+            head = known[0] if known else (following[0] if following else None)
             if head in _PLURAL_LIST_HEADS:
                 kind = AnswerType.LIST
             elif head is not None:
-                singular = head[:-3] + "y" if head.endswith("ies") else head.rstrip("s")
-                kind = HEAD_TYPES.get(head) or HEAD_TYPES.get(singular) or AnswerType.OTHER
+                kind = HEAD_TYPES.get(_singular(head), AnswerType.OTHER)
         if kind is AnswerType.OTHER and re.match(r"^(what|who) (is|are|was|were|does|do) ", lower) and len(
             [t for t in tokens if t not in STOP_WORDS]
         ) <= 3:
             kind = AnswerType.DEFINITION
+    type_words: frozenset[str] = frozenset()
+    if head and wh in ("which", "what"):
+        phrase = re.search(r"\b(?:which|what)\s+(.*?\b" + re.escape(head) + r")\b", lower)
+        if phrase:
+            type_words = frozenset(stem(w) for w in words(phrase.group(1)))
     return QuestionInfo(
+        type_words=type_words,
         text=text, wh=wh, answer_type=kind,
         terms=tuple(dict.fromkeys(stem(t) for t in tokens if t not in STOP_WORDS)),
         words=frozenset(tokens), head=head,

@@ -18,10 +18,18 @@ _THING_PRONOUNS = {"it": "", "its": "'s", "they": "", "them": "", "their": "'s"}
 _BARE_WH = re.compile(
     r"^(?:and\s+)?(when|where|why|who|how many|how much|how long|what|which one|whom)\s*\??$", re.IGNORECASE,
 )
-_AND_X = re.compile(r"^(?:and|what about|how about|and what about|same for|and for)\s+(.+?)\s*\??$", re.IGNORECASE)
+_AND_X = re.compile(r"^(?:and what about|and how about|what about|how about|and for|same for|and)\s+(.+?)\s*\??$",
+                    re.IGNORECASE)
 _DEMONSTRATIVE = re.compile(r"\b(that|this|the same)\s+(meeting|event|visit|ministerial|summit|agreement|deal|"
                             r"delegation|conference|trip|talks|discussion|session|gathering|announcement)\b",
                             re.IGNORECASE)
+# A bare question word asks the same kind of thing about the topic in play.
+_BARE_TEMPLATES = {
+    "when": "When is {topic}?", "where": "Where is {topic}?", "why": "What is the purpose of {topic}?",
+    "who": "Who is involved in {topic}?", "whom": "Who is involved in {topic}?",
+    "how many": "How many are at {topic}?", "how much": "How much is {topic}?",
+    "how long": "How long is {topic}?", "what": "What is {topic}?", "which one": "Which is {topic}?",
+}
 _WH_START = re.compile(r"^(who|whom|whose|what|which|when|where|why|how)\b", re.IGNORECASE)
 
 
@@ -97,14 +105,13 @@ def resolve(question: str, history: list[TurnMemory]) -> Resolution:
 
     bare = _BARE_WH.match(text)
     if bare and thing:
-        wh = bare.group(1).capitalize()
-        if wh.lower() in ("when", "where"):
-            return Resolution(question, f"{wh} is {_lower_article(thing)}?", "bare-wh")
-        rest = _WH_START.sub("", last.resolved_question, count=1).strip()
-        return Resolution(question, f"{wh} {rest}", "bare-wh")
+        wh = bare.group(1).lower()
+        topic = _lower_article(thing)
+        template = _BARE_TEMPLATES.get(wh, "{Wh} is {topic}?")
+        return Resolution(question, template.format(Wh=wh.capitalize(), topic=topic), "bare-wh")
 
     and_x = _AND_X.match(text)
-    if and_x and not _WH_START.match(text):
+    if and_x and (not _WH_START.match(text) or re.match(r"^(what|how) about\b", text, re.IGNORECASE)):
         new = and_x.group(1)
         previous = last.resolved_question
         target = _replace_target(previous, last, new)
@@ -118,10 +125,15 @@ def resolve(question: str, history: list[TurnMemory]) -> Resolution:
             resolved = resolved[: demonstrative.start()] + _lower_article(thing) + resolved[demonstrative.end():]
             rule = "demonstrative"
 
+    # A name written earlier in the same question is the pronoun's antecedent: leave such pronouns alone.
+    names_at = [m.start() for m in re.finditer(r"(?<!^)\b[A-Z][a-z][\w'-]*", text)]
+
     def swap(match: re.Match[str]) -> str:
         nonlocal rule
         word = match.group(0)
         low = word.lower()
+        if low != "there" and any(p < match.start() for p in names_at):
+            return word
         if low in _PERSON_PRONOUNS and person:
             rule = "pronoun"
             return person + _PERSON_PRONOUNS[low]
@@ -137,9 +149,13 @@ def resolve(question: str, history: list[TurnMemory]) -> Resolution:
             return _lower_article(thing) + _THING_PRONOUNS[low]
         return word
 
-    # "there" only as a place adverb: not "there is/are/was/were".
-    resolved = re.sub(r"\b(he|him|his|she|her|hers|it|its|they|them|their|there)\b(?!\s+(?:is|are|was|were)\b)",
-                      swap, resolved, flags=re.IGNORECASE)
+    # "there" only as a place adverb: not existential ("there is a…", "is there a…").
+    resolved = re.sub(
+        r"\b(he|him|his|she|her|hers|it|its|they|them|their)\b"
+        r"|(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )\bthere\b(?!\s+(?:is|are|was|were)\b)"
+        r"|(?<=\bis )there\b(?!\s+\w)|(?<=\bare )there\b(?!\s+\w)|(?<=\bwas )there\b(?!\s+\w)"
+        r"|(?<=\bwere )there\b(?!\s+\w)",
+        swap, resolved, flags=re.IGNORECASE)
     if resolved and resolved[0].islower():
         resolved = resolved[0].upper() + resolved[1:]
     return Resolution(question, resolved, rule)

@@ -8,9 +8,14 @@ from collections import Counter
 from index.annotator import LABEL_ID
 from index.store import LoadedIndex
 
-_GREETING = re.compile(r"^(hi|hello|hey|hiya|good (morning|afternoon|evening)|greetings|howdy|yo)\b[\s!.,]*(there|bot)?[\s!.]*$", re.I)
-_THANKS = re.compile(r"^(thanks|thank you|thx|cheers|great|perfect|awesome|ok(ay)?|cool)\b[\s\w!.,]{0,20}$", re.I)
-_HELP = re.compile(r"^(help|\?|what can (you|i) (do|ask)|how does this work|what do you know)\b.*$", re.I)
+_GREETING = re.compile(
+    r"^(hi|hello|hey|hiya|good (morning|afternoon|evening)|greetings|howdy|yo)\b[\s!.,?]*(there|bot)?[\s!.?]*$", re.I)
+_THANKS = re.compile(
+    r"^(thanks|thank you|thx|cheers|great|perfect|awesome|ok(ay)?|cool)\b[\s!.,]*"
+    r"(so much|very much|a lot|again|for (the|your) help|you)?[\s!.]*$", re.I)
+_HELP = re.compile(
+    r"^(\?+|help( me)?|what can (you|i) (do|ask)( here)?|how does this work|what do you know|"
+    r"what can i ask( you)?|who are you|what are you)[\s!.?]*$", re.I)
 _BYE = re.compile(r"^(bye|goodbye|see you|that'?s all)\b[\s!.]*$", re.I)
 
 

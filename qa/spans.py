@@ -15,8 +15,8 @@ import numpy as np
 from index.annotator import ENTITY_LABELS, POS_ID
 
 NOUNISH = {POS_ID[t] for t in ("NOUN", "PROPN", "NUM", "ADJ")}
-PROPN, NOUN, NUM, DET, ADP, PUNCT, CCONJ, PART, SYM = (
-    POS_ID[t] for t in ("PROPN", "NOUN", "NUM", "DET", "ADP", "PUNCT", "CCONJ", "PART", "SYM")
+PROPN, NOUN, NUM, DET, ADP, PUNCT, CCONJ, PART, SYM, VERB, AUX = (
+    POS_ID[t] for t in ("PROPN", "NOUN", "NUM", "DET", "ADP", "PUNCT", "CCONJ", "PART", "SYM", "VERB", "AUX")
 )
 CAUSAL = re.compile(
     r"\b(because of|because|due to|owing to|as a result of|in order to|so that|so as to|since|"
@@ -34,16 +34,20 @@ class Span:
     tokens: int
 
 
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    """Trim whitespace, surrounding punctuation and a leading article from a span."""
+def _strip(text: str, start: int, end: int, article: bool = True) -> tuple[int, int]:
+    """Trim whitespace, surrounding punctuation and (unless `article` is False) a leading article."""
     while start < end and text[start] in " ,;:.\"'\u201c\u201d()[]\n":
         start += 1
     while end > start and text[end - 1] in " ,;:.\"'\u201c\u201d()[]\n":
         end -= 1
+    if text[start:end].count("(") > text[start:end].count(")") and end < len(text) and text[end] == ")":
+        end += 1  # keep a bracket that the span opened: "Committee (HASC)"
+    if not article:
+        return start, end
     lowered = text[start:end].lower()
-    for article in ("the ", "a ", "an "):
-        if lowered.startswith(article) and end - start > len(article) + 2:
-            start += len(article)
+    for word in ("the ", "a ", "an "):
+        if lowered.startswith(word) and end - start > len(word) + 2:
+            start += len(word)
             break
     return start, end
 
@@ -51,18 +55,19 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 def candidates(text: str, sent_start: int, sent_end: int, tokens: np.ndarray, entities: np.ndarray) -> list[Span]:
     """All candidate spans of one sentence. `tokens` rows: start, end, pos; `entities`: start, end, label."""
     spans: dict[tuple[int, int], Span] = {}
+    starts = tokens[:, 0] if len(tokens) else np.zeros(0, dtype=np.int32)
 
     def add(start: int, end: int, kind: str) -> None:
-        start, end = _strip(text, start, end)
+        start, end = _strip(text, start, end, article=kind != "SENTENCE")
         if end <= start or end - start > 400:
             return
         key = (start, end)
         if key not in spans:
-            n = sum(1 for t in tokens if start <= t[0] < end) or 1
+            n = int(np.searchsorted(starts, end) - np.searchsorted(starts, start)) or 1
             spans[key] = Span(start, end, kind, n)
 
-    for s, e, label in entities:
-        add(int(s), int(e), ENTITY_LABELS[int(label)])
+    for s, e, label in clean_entities(text, tokens, entities):
+        add(s, e, ENTITY_LABELS[label])
     chunks = _noun_chunks(text, tokens)
     for s, e, has_num in chunks:
         add(s, e, "NUMBER" if has_num else "NP")
@@ -77,6 +82,25 @@ def candidates(text: str, sent_start: int, sent_end: int, tokens: np.ndarray, en
         add(s, e, "REASON")
     add(sent_start, sent_end, "SENTENCE")
     return list(spans.values())
+
+
+def clean_entities(text: str, tokens: np.ndarray, entities: np.ndarray) -> list[tuple[int, int, int]]:
+    """Repair the tagger's common slips: a name split in two ("Shri Rajesh" + "Kumar Singh") is joined,
+    and an "entity" that swallowed a verb ("the Ministerial was Union") is dropped."""
+    merged: list[list[int]] = []
+    for s, e, label in entities:
+        s, e, label = int(s), int(e), int(label)
+        if merged and merged[-1][2] == label and text[merged[-1][1]:s] == " ":
+            merged[-1][1] = e
+        else:
+            merged.append([s, e, label])
+    out = []
+    for s, e, label in merged:
+        inside = tokens[(tokens[:, 0] >= s) & (tokens[:, 0] < e)] if len(tokens) else tokens
+        if any(t[2] in (VERB, AUX) and text[t[0]].islower() for t in inside):
+            continue
+        out.append((s, e, label))
+    return out
 
 
 def _noun_chunks(text: str, tokens: np.ndarray) -> list[tuple[int, int, bool]]:
@@ -144,49 +168,101 @@ def _clauses_after_causal(text: str, start: int, end: int) -> list[tuple[int, in
 
 
 def acronym_expansions(text: str, start: int, end: int, acronym: str) -> list[tuple[int, int]]:
-    """For "Armed Services Committee (HASC)", the capitalised words before "(HASC)" whose initials fit."""
+    """For "Armed Services Committee (HASC)", the capitalised words before "(HASC)" whose initials fit.
+
+    The shortest run of words ending just before the bracket whose capital initials spell the acronym
+    (small linking words such as "of" and "the" may sit inside it).
+    """
     out = []
     sentence = text[start:end]
+    letters = acronym.upper()
     for match in re.finditer(r"\(\s*" + re.escape(acronym) + r"\s*\)", sentence):
         before = sentence[: match.start()].rstrip()
         words = list(re.finditer(r"[A-Za-z][\w'-]*", before))
-        picked: list[re.Match[str]] = []
-        for word in reversed(words):
-            if word.group(0)[0].isupper() or word.group(0).lower() in ("of", "and", "for", "the", "on"):
-                picked.insert(0, word)
-            else:
+        for first in range(len(words) - 1, -1, -1):
+            run = words[first:]
+            if not run[0].group(0)[0].isupper():
+                continue
+            initials = "".join(w.group(0)[0] for w in run if w.group(0)[0].isupper())
+            if initials == letters:
+                out.append((start + run[0].start(), start + run[-1].end()))
                 break
-            if len(picked) > len(acronym) + 4:
+            if len(initials) > len(letters):
                 break
-        while picked and not picked[0].group(0)[0].isupper():
-            picked.pop(0)
-        if picked:
-            out.append((start + picked[0].start(), start + match.start()))
     return out
 
 
+_LINKS = ("of", "and", "for", "the", "on", ",", "to")
+
+
 def role_before(text: str, sent_start: int, name_start: int) -> tuple[int, int] | None:
-    """The title written before a name: "Union Minister for Railways, ... Technology Ashwini Vaishnaw"."""
+    """The title written just before a name: "Union Minister for Railways, ... Technology Ashwini Vaishnaw".
+
+    Capitalised words, linking words and bracketed acronyms, read backwards from the name; a comma right
+    before the name means an apposition, not a title, so there is no role.
+    """
     before = text[sent_start:name_start]
-    words = list(re.finditer(r"[A-Za-z][\w.'-]*|,", before))
+    apposed = before.rstrip().endswith(",")
+    if apposed:
+        before = before.rstrip()[:-1]
+    tokens = list(re.finditer(r"\([A-Z][\w.&-]*\)|[A-Za-z][\w.'-]*|,", before))
     picked: list[re.Match[str]] = []
-    for word in reversed(words):
-        w = word.group(0)
-        if w[0].isupper() or w.lower() in ("of", "and", "for", "the", "on", ",", "to"):
-            picked.insert(0, word)
+    for token in reversed(tokens):
+        w = token.group(0)
+        if w[0].isupper() or w[0] == "(" or w.lower() in _LINKS:
+            picked.insert(0, token)
         else:
             break
     while picked and (not picked[0].group(0)[0].isupper() or picked[0].group(0) in ("The", "A", "An")):
         picked.pop(0)
+    while picked and (picked[-1].group(0).lower() in _LINKS or picked[-1].group(0).startswith("(")):
+        picked.pop()  # a trailing link word or bracketed acronym is not part of the title
     if not picked:
         return None
+    if apposed:
+        # "The Prime Minister, Narendra Modi": only a phrase introduced by "the" is a title in apposition.
+        preceding = before[: picked[0].start()].split()
+        if not preceding or preceding[-1].lower() != "the":
+            return None
     return sent_start + picked[0].start(), sent_start + picked[-1].end()
 
 
 def apposition_after(text: str, name_end: int, sent_end: int) -> tuple[int, int] | None:
     """"Name, the X of Y," → "the X of Y"."""
     rest = text[name_end:sent_end]
-    match = re.match(r"\s*,\s*((?:the|a|an|who is|who was)\s[^,;.]{3,120}?)\s*[,;.]", rest)
+    match = re.match(r"\s*,\s*(?:who is\s+|who was\s+)?((?:the|a|an)\s[^,;.]{3,120}?)\s*[,;.]", rest)
     if not match:
         return None
     return name_end + match.start(1), name_end + match.end(1)
+
+
+_CLAUSE_STOP = re.compile(r"[.;:!?\"\u201c\u201d(]|,\s+(?:which|who|whom|according|while|but|whereas|although|as|where|"
+                          r"when|said|says|the|he|she|they|it|this|that)\b|\s+(?:according to|said|says)\b")
+_LEADING_GLUE = {"on", "to", "by", "with", "for", "of", "in", "at", "about", "the", "a", "an", "that", "is", "are",
+                 "was", "were", "be", "will", "would", "also", "its", "their", "his", "her"}
+
+
+def clauses_after(text: str, sent_end: int, tokens: np.ndarray, anchors: list[int], max_tokens: int = 30) -> list[Span]:
+    """What follows a run of the question's words: "will focus on <supply chain resilience, ...>".
+
+    For a question whose answer is a phrase rather than a name, the answer usually continues the words the
+    question shares with the sentence; it runs to the end of the clause (lists included).
+    """
+    out: list[Span] = []
+    anchor_set = set(anchors)
+    for p in anchors:
+        if p + 1 in anchor_set:
+            continue  # only the end of a run of matched words
+        i = p + 1
+        while i < len(tokens) and text[tokens[i][0]: tokens[i][1]].lower() in _LEADING_GLUE:
+            i += 1
+        if i >= len(tokens):
+            continue
+        start = int(tokens[i][0])
+        rest = text[start:sent_end]
+        stop = _CLAUSE_STOP.search(rest)
+        end = start + (stop.start() if stop else len(rest))
+        n = int(np.searchsorted(tokens[:, 0], end) - i)
+        if 2 <= n <= max_tokens:
+            out.append(Span(start, end, "CLAUSE", n))
+    return out

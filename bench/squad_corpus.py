@@ -1,0 +1,42 @@
+"""Turn the SQuAD dev file into a corpus folder (one .txt article per Wikipedia article) and question list."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.ingest import doc_id_for
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+SQUAD_FILE = SHARED_DATA / "squad" / "dev-v1.1-part1.json"
+
+
+@dataclass(frozen=True)
+class SquadQuestion:
+    id: str
+    article: str  # doc_id of the article's corpus file
+    question: str
+    answers: list[str]
+    context: str  # the gold paragraph
+
+
+def write_corpus(target: Path, squad_file: Path = SQUAD_FILE) -> list[SquadQuestion]:
+    """Write one `<n>_<title>.txt` per article (headline, blank line, paragraphs); return the questions."""
+    data = json.loads(squad_file.read_text())["data"]
+    target.mkdir(parents=True, exist_ok=True)
+    questions: list[SquadQuestion] = []
+    for number, article in enumerate(data):
+        stem = f"{number:02d}_{article['title']}"
+        body = "\n\n".join(" ".join(p["context"].split()) for p in article["paragraphs"])
+        path = target / f"{stem}.txt"
+        content = article["title"].replace("_", " ") + "\n\n" + body + "\n"
+        if not path.exists() or path.read_text() != content:
+            path.write_text(content)
+        for paragraph in article["paragraphs"]:
+            for qa in paragraph["qas"]:
+                questions.append(SquadQuestion(
+                    qa["id"], doc_id_for(f"{stem}.txt"), qa["question"], [a["text"] for a in qa["answers"]],
+                    " ".join(paragraph["context"].split()),
+                ))
+    return questions

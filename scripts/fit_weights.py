@@ -1,0 +1,246 @@
+"""Fit the answerer's three small linear models on SQuAD v1.1 part 1 and write qa/data/weights.json.
+
+1. sentence model: does this retrieved sentence hold a gold answer?  (features: SENTENCE_FEATURES)
+2. span model: is this candidate span a gold answer (F1 >= 0.6)?       (features: FEATURES)
+3. confidence model: is the top answer right?  Negatives include every question asked with its own
+   article hidden from retrieval, which is what "the briefing does not say" looks like.
+
+Articles are split into folds, so the held-out numbers printed come from articles the weights never saw.
+Logistic regression is fitted by Newton's method with an L2 penalty (a few lines of numpy).
+
+    .venv/bin/python scripts/fit_weights.py [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.squad_corpus import write_corpus  # noqa: E402
+from qa.answerer import Answerer  # noqa: E402
+from qa.evaluate import best_over, f1  # noqa: E402
+from qa.extractor import FEATURES, SENTENCE_FEATURES, WEIGHTS_FILE  # noqa: E402
+from qa.question import analyse  # noqa: E402
+
+WORK = Path("var/bench")
+from qa.answerer import CONFIDENCE_FEATURES  # noqa: E402
+FOLDS = 4
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iterations: int = 30) -> np.ndarray:
+    w = np.zeros(x.shape[1])
+    penalty = l2 * np.eye(x.shape[1])
+    penalty[-1, -1] = 0.0 if x.shape[1] else 0.0
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-(x @ w)))
+        gradient = x.T @ (p - y) + penalty @ w
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + penalty + 1e-6 * np.eye(x.shape[1])
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return w
+
+
+def fit_listwise(
+    x: np.ndarray, y: np.ndarray, groups: list[tuple[int, int]], l2: float = 1.0, prior: np.ndarray | None = None,
+) -> np.ndarray:
+    """Softmax over each question's candidates, trained towards the candidates' F1 (a listwise ranker).
+
+    The penalty pulls the weights towards `prior` (the hand-set weights) rather than towards zero, so
+    what SQuAD's Wikipedia questions do not show (news paraphrases) keeps its hand-set weight.
+
+    Pointwise logistic regression treats candidates of different questions as comparable; what matters
+    is only which candidate of one question wins, which this objective optimises directly.
+    """
+    from scipy.optimize import minimize
+
+    keep = [(b, e) for b, e in groups if e > b and y[b:e].max() > 0]
+    rows = np.concatenate([np.arange(b, e) for b, e in keep])
+    xs, ys = x[rows], y[rows] ** 2
+    sizes = np.array([e - b for b, e in keep])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    seg = np.repeat(np.arange(len(keep)), sizes)
+    target = ys / np.add.reduceat(ys, starts)[seg]
+
+    prior = np.zeros(x.shape[1]) if prior is None else prior
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        z = xs @ w
+        z = z - np.maximum.reduceat(z, starts)[seg]
+        ez = np.exp(z)
+        log_norm = np.log(np.add.reduceat(ez, starts))
+        p = ez / np.exp(log_norm)[seg]
+        value = -(target * (z - log_norm[seg])).sum() + 0.5 * l2 * ((w - prior) @ (w - prior))
+        grad = xs.T @ (p - target) + l2 * (w - prior)
+        return value, grad
+
+    result = minimize(loss, prior.copy(), jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    return result.x
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--l2", type=float, default=1.0, help="pull towards the hand-set weights (0: none)")
+    ap.add_argument("--try-l2", type=float, nargs="*", default=[],
+                    help="also fit with these values and write var/bench/weights-l2-<v>.json to compare")
+    args = ap.parse_args()
+    questions = write_corpus(WORK / "squad-corpus")
+    if args.limit:
+        questions = questions[:: max(1, len(questions) // args.limit)]
+    answerer = Answerer(WORK / "squad-corpus", WORK / "squad-index").load()
+    index, extractor, retriever = answerer.index, answerer.extractor, answerer.retriever
+    assert index is not None
+    articles = sorted({q.article for q in questions})
+    fold_of = {a: i % FOLDS for i, a in enumerate(articles)}
+    started = time.perf_counter()
+    cache = WORK / f"squad-question-vectors-{len(questions)}.npy"
+    if cache.is_file():
+        vectors = np.load(cache)
+    else:
+        vectors = answerer.embedder.encode([q.question for q in questions])
+        np.save(cache, vectors)
+    print(f"{len(questions)} questions embedded in {time.perf_counter() - started:.0f}s")
+
+    # Retrieval once per question, with and without its own article.
+    sent_x, sent_y, sent_fold, items = [], [], [], []
+    for q, vec in zip(questions, vectors, strict=True):
+        info = analyse(q.question)
+        gold_row = index.doc_rows[q.article]
+        retrieval = retriever.search(q.question, vec, k=12)
+        present = {p.row: p.score for p in retrieval.passages[:6]}
+        hidden = {p.row: p.score for p in retrieval.passages if index.passages[p.row, 0] != gold_row}
+        hidden = dict(list(hidden.items())[:6])
+        for passages, is_present in ((present, True), (hidden, False)):
+            sentences = extractor.score_sentences(info, vec, passages)
+            if is_present:
+                for s in sentences:
+                    text = index.sentence_text(s.row)
+                    sent_x.append([s.dense, s.lexical, s.bigram, s.passage, s.names, 1.0])
+                    sent_y.append(float(int(index.sentences[s.row, 0]) == gold_row and any(a in text for a in q.answers)))
+                    sent_fold.append(fold_of[q.article])
+            items.append((q, info, sentences, is_present))
+    sent_x, sent_y, sent_fold = np.array(sent_x), np.array(sent_y), np.array(sent_fold)
+    sentence_w = fit_logistic(sent_x, sent_y)
+    print("sentence weights:", dict(zip(SENTENCE_FEATURES, np.round(sentence_w, 3), strict=True)))
+    extractor.sentence_weights = sentence_w
+
+    # Span features over the top three sentences under the fitted sentence model.
+    span_x, span_y, span_fold, span_q = [], [], [], []
+    groups: list[tuple[int, int, int]] = []  # per item: start, end rows in span arrays, item index
+    for n, (q, info, sentences, is_present) in enumerate(items):
+        for s in sentences:
+            object.__setattr__(s, "score", float(np.array([s.dense, s.lexical, s.bigram, s.passage, s.names, 1.0]) @ sentence_w))
+        sentences.sort(key=lambda s: -s.score)
+        spans = extractor.best_spans(info, sentences)
+        begin = len(span_x)
+        for sp in spans:
+            text = index.documents[int(index.sentences[sp.sentence.row, 0])].text[sp.span.start: sp.span.end]
+            span_x.append(sp.features)
+            span_y.append(best_over(f1, text, q.answers) if is_present else 0.0)
+            span_fold.append(fold_of[q.article])
+            span_q.append(n)
+        groups.append((begin, len(span_x), n))
+    span_x, span_y, span_fold = np.array(span_x), np.array(span_y), np.array(span_fold)
+    labels = (span_y >= 0.6).astype(float)
+    present_rows = np.array([items[i][3] for i in span_q])
+
+    def top_f1(weights: np.ndarray, fold: int | None) -> float:
+        scores, total, count = span_x @ weights, 0.0, 0
+        for begin, end, n in groups:
+            if not items[n][3] or begin == end or (fold is not None and fold_of[items[n][0].article] != fold):
+                continue
+            total += span_y[begin + int(np.argmax(scores[begin:end]))]
+            count += 1
+        return total / max(count, 1)
+
+    from qa.extractor import load_weights
+
+    from qa.extractor import DEFAULT_WEIGHTS
+
+    hand = np.array([DEFAULT_WEIGHTS.get(name, 0.0) for name in FEATURES])
+    default_w = hand
+    held_out = []
+    for fold in range(FOLDS):
+        train = (span_fold != fold) & present_rows
+        w = fit_listwise(span_x, span_y, [(b, e) for b, e, n in groups
+                                          if items[n][3] and fold_of[items[n][0].article] != fold],
+                         l2=args.l2, prior=hand)
+        held_out.append(top_f1(w, fold))
+    span_w = fit_listwise(span_x, span_y, [(b, e) for b, e, n in groups if items[n][3]], l2=args.l2, prior=hand)
+    for value in args.try_l2:
+        trial_held = [top_f1(fit_listwise(span_x, span_y, [(b, e) for b, e, n in groups if items[n][3]
+                                                            and fold_of[items[n][0].article] != fold],
+                                          l2=value, prior=hand), fold) for fold in range(FOLDS)]
+        trial = fit_listwise(span_x, span_y, [(b, e) for b, e, n in groups if items[n][3]], l2=value, prior=hand)
+        print(f"l2={value}: held-out top-span F1 {np.mean(trial_held):.4f}")
+        (WORK / f"weights-l2-{value}.json").write_text(json.dumps({
+            "sentence_weights": {k: float(v) for k, v in zip(SENTENCE_FEATURES, sentence_w, strict=True)},
+            "span_weights": {k: float(v) for k, v in zip(FEATURES, trial, strict=True)},
+        }))
+    print("held-out top-span F1 by fold:", np.round(held_out, 3), "mean", round(float(np.mean(held_out)), 4))
+    print("hand weights top-span F1:", round(top_f1(default_w, None), 4))
+    print("fitted (all folds) top-span F1:", round(top_f1(span_w, None), 4))
+    oracle = [span_y[b:e].max() for b, e, n in groups if items[n][3] and e > b]
+    print(f"oracle F1 over candidates of the top 3 sentences: {np.mean(oracle):.4f}")
+    top1 = []
+    for q, _info, sentences, present in items:
+        if present and sentences:
+            text = index.sentence_text(sentences[0].row)
+            top1.append(any(a in text for a in q.answers))
+    print(f"top sentence holds a gold answer: {np.mean(top1):.4f}")
+
+    # Confidence: does the briefing answer this, and is the top span right? Positives: article present
+    # and top span right; negatives: the article hidden. Present-but-wrong tops are left out: they say
+    # more about span choice than about whether the briefing covers the question.
+    conf_x, conf_y, conf_fold = [], [], []
+    scores = span_x @ span_w
+    col = {name: i for i, name in enumerate(FEATURES)}
+    for begin, end, n in groups:
+        if begin == end:
+            continue
+        order = np.argsort(-scores[begin:end])
+        top = begin + int(order[0])
+        present = items[n][3]
+        if present and span_y[top] < 0.5:
+            continue
+        second = scores[begin + int(order[1])] if len(order) > 1 else scores[top] - 1.0
+        f = span_x[top]
+        conf_x.append([scores[top], scores[top] - second, f[col["s_lex"]], f[col["s_dense"]], f[col["s_window"]],
+                       f[col["type_fit"]], 1.0])
+        conf_y.append(float(present))
+        conf_fold.append(fold_of[items[n][0].article])
+    conf_x, conf_y, conf_fold = np.array(conf_x), np.array(conf_y), np.array(conf_fold)
+    held = np.zeros(len(conf_y))
+    for fold in range(FOLDS):
+        w = fit_logistic(conf_x[conf_fold != fold], conf_y[conf_fold != fold])
+        held[conf_fold == fold] = 1 / (1 + np.exp(-(conf_x[conf_fold == fold] @ w)))
+    conf_w = fit_logistic(conf_x, conf_y)
+    print("held-out abstention trade-off (threshold: share of hidden-article questions abstained / "
+          "share of right answers kept):")
+    for threshold in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
+        print(f"  {threshold:.1f}: {np.mean(held[conf_y == 0] < threshold):.3f} / {np.mean(held[conf_y == 1] >= threshold):.3f}")
+
+    payload = {
+        "about": "Fitted by scripts/fit_weights.py on SQuAD v1.1 dev part 1; do not edit by hand.",
+        "questions": len(questions),
+        "held_out_top_span_f1": round(float(np.mean(held_out)), 4),
+        "sentence_weights": {k: round(float(v), 5) for k, v in zip(SENTENCE_FEATURES, sentence_w, strict=True)},
+        "span_weights": {k: round(float(v), 5) for k, v in zip(FEATURES, span_w, strict=True)},
+        "confidence_weights": {k: round(float(v), 5) for k, v in zip(CONFIDENCE_FEATURES, conf_w, strict=True)},
+    }
+    WEIGHTS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    WEIGHTS_FILE.write_text(json.dumps(payload, indent=1) + "\n")
+    print(f"wrote {WEIGHTS_FILE}")
+
+
+if __name__ == "__main__":
+    main()

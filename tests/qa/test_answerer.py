@@ -1,0 +1,172 @@
+"""qa.answerer.Answerer over the seed briefing with the real model: every reply is an exact, cited slice of
+the corpus or an honest abstention. Exact answers are left to `qa eval` (the weights are being tuned);
+these tests pin the invariants that must hold whatever the weights."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qa.answerer import ABSTAIN_BELOW, MAX_QUESTION_CHARS, Context, QuestionError, validate_question
+from qa.answers import Answer, Citation
+
+pytestmark = pytest.mark.slow
+
+QUESTIONS = Path(__file__).resolve().parents[1] / "questions"
+
+
+def _records(name: str) -> list[dict]:
+    lines = (QUESTIONS / name).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+SEED_QUESTIONS = _records("seed_single.jsonl") + _records("seed_unanswerable.jsonl")
+OUT_OF_BRIEFING = [
+    pytest.param("What is the capital of France?", id="capital-of-france"),
+    pytest.param("Who won the 2026 World Cup?", id="world-cup"),
+    pytest.param("What is the boiling point of water?", id="boiling-point"),
+]
+
+
+@pytest.fixture(scope="module")
+def documents(answerer):  # type: ignore[no-untyped-def]
+    return {d.doc_id: d for d in answerer.index.documents}
+
+
+def assert_exact_citation(citation: Citation, documents: dict) -> None:  # type: ignore[type-arg]
+    """A citation quotes its document exactly, at the offsets it claims."""
+    doc = documents[citation.doc_id]
+    assert 0 <= citation.start < citation.end <= len(doc.text)
+    assert citation.text == doc.text[citation.start: citation.end]
+    assert citation.title == doc.title and citation.date == doc.date
+
+
+def assert_well_formed(answer: Answer, documents: dict) -> None:  # type: ignore[type-arg]
+    assert 0.0 <= answer.confidence <= 1.0
+    assert answer.kind in ("answer", "abstain", "summary")
+    if answer.answer is None:
+        assert answer.kind == "abstain"
+        assert answer.citations == []
+        assert answer.message
+        assert len(answer.related) <= 3
+        for c in answer.related:
+            assert_exact_citation(c, documents)
+            assert c.answer_start is None and c.answer_end is None
+        return
+    assert answer.kind in ("answer", "summary")
+    assert answer.answer.strip(), "an answer is never blank"
+    doc = documents[answer.doc_id]
+    assert answer.answer_start is not None and answer.answer_end is not None
+    assert doc.text[answer.answer_start: answer.answer_end] == answer.answer
+    assert 1 <= len(answer.citations) <= 3
+    first = answer.citations[0]
+    assert first.doc_id == answer.doc_id
+    assert first.start <= answer.answer_start < answer.answer_end <= first.end
+    assert (first.answer_start, first.answer_end) == (answer.answer_start, answer.answer_end)
+    for c in answer.citations:
+        assert_exact_citation(c, documents)
+    cited = {(c.doc_id, c.start) for c in answer.citations}
+    assert len(cited) == len(answer.citations), "a sentence cited twice"
+    assert answer.related == []
+    if answer.kind == "answer":
+        assert answer.confidence >= ABSTAIN_BELOW
+        assert answer.message == first.text
+
+
+@pytest.mark.parametrize("record", SEED_QUESTIONS, ids=[r["id"] for r in SEED_QUESTIONS])
+def test_seed_question_invariants(answerer, documents, record: dict) -> None:  # type: ignore[no-untyped-def]
+    answer = answerer.ask(record["question"])
+    assert answer.question == record["question"]
+    assert answer.resolved_question == record["question"]
+    assert answer.kind != "summary"
+    assert_well_formed(answer, documents)
+
+
+@pytest.mark.parametrize("question", OUT_OF_BRIEFING)
+def test_out_of_briefing_questions_abstain(answerer, documents, question: str) -> None:  # type: ignore[no-untyped-def]
+    answer = answerer.ask(question)
+    assert answer.answer is None and answer.kind == "abstain"
+    assert answer.confidence < ABSTAIN_BELOW
+    assert_well_formed(answer, documents)
+    assert answer.to_dict()["answer"] is None and answer.to_dict()["citations"] == []
+
+
+@pytest.mark.parametrize(
+    "question", ["What is this briefing about?", "Summarize the briefing"], ids=["about", "summarize"],
+)
+def test_summary(answerer, documents, question: str) -> None:  # type: ignore[no-untyped-def]
+    answer = answerer.ask(question)
+    assert answer.kind == "summary" and answer.answer_type == "summary"
+    assert 2 <= len(answer.citations) <= 3
+    assert_well_formed(answer, documents)
+    # The answer is the most central sentence, quoted whole; the message joins the picked sentences.
+    assert answer.answer == answer.citations[0].text
+    for c in answer.citations:
+        assert c.text in answer.message
+
+
+def test_resolved_form_is_what_gets_answered(answerer, documents) -> None:  # type: ignore[no-untyped-def]
+    standalone = "When will the Critical Minerals Ministerial be held?"
+    direct = answerer.ask(standalone)
+    via = answerer.ask("When will it be held?", resolved=standalone)
+    assert via.question == "When will it be held?"
+    assert via.resolved_question == standalone
+    assert (via.answer, via.answer_start, via.kind) == (direct.answer, direct.answer_start, direct.kind)
+    assert_well_formed(via, documents)
+
+
+def test_context_of_an_unknown_document_is_harmless(answerer, documents) -> None:  # type: ignore[no-untyped-def]
+    plain = answerer.ask("Who convened the Finance Ministerial?")
+    with_context = answerer.ask("Who convened the Finance Ministerial?", Context(doc_id="no-such-doc"))
+    assert (with_context.answer, with_context.kind) == (plain.answer, plain.kind)
+    seed_doc = next(iter(documents))
+    in_doc = answerer.ask("Who convened the Finance Ministerial?", Context(doc_id=seed_doc))
+    assert_well_formed(in_doc, documents)
+
+
+def test_question_is_stripped(answerer) -> None:  # type: ignore[no-untyped-def]
+    answer = answerer.ask("   Who convened the Finance Ministerial?  \n")
+    assert answer.question == "Who convened the Finance Ministerial?"
+
+
+def test_to_dict_is_the_wire_contract(answerer) -> None:  # type: ignore[no-untyped-def]
+    payload = answerer.ask("Who convened the Finance Ministerial?").to_dict()
+    assert set(payload) == {
+        "question", "resolved_question", "answer", "message", "confidence", "citations", "related",
+    }
+    assert json.loads(json.dumps(payload)) == payload
+    for c in payload["citations"]:
+        assert set(c) == {"doc_id", "title", "date", "start", "end", "text", "answer_start", "answer_end"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        pytest.param("", id="empty"),
+        pytest.param("   \n\t ", id="whitespace-only"),
+        pytest.param("x" * (MAX_QUESTION_CHARS + 1), id="too-long"),
+        pytest.param(None, id="none"),
+        pytest.param(42, id="int"),
+        pytest.param(b"Who convened it?", id="bytes"),
+        pytest.param(["Who?"], id="list"),
+    ],
+)
+def test_unusable_questions_raise_question_error(answerer, question: object) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(QuestionError):
+        validate_question(question)
+    with pytest.raises(QuestionError):
+        answerer.ask(question)  # type: ignore[arg-type]
+    assert issubclass(QuestionError, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        pytest.param("x" * MAX_QUESTION_CHARS, "x" * MAX_QUESTION_CHARS, id="at-the-limit"),
+        pytest.param("  Who?  ", "Who?", id="stripped"),
+    ],
+)
+def test_validate_question_accepts(question: str, expected: str) -> None:
+    assert validate_question(question) == expected

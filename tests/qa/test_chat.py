@@ -1,0 +1,147 @@
+"""qa.chat.ChatService: small talk, follow-up resolution across turns, and persistence of conversations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.answerer import QuestionError
+from qa.chat import ChatService
+from qa.history import ConversationNotFound, ConversationStore
+from qa.smalltalk import classify
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "conversations.sqlite3"
+
+
+@pytest.fixture
+def service(answerer, db_path: Path) -> ChatService:  # type: ignore[no-untyped-def]
+    return ChatService(answerer, ConversationStore(db_path))
+
+
+# ------------------------------------------------------------------------------------------ small talk
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        pytest.param("hello", "greeting", id="hello"),
+        pytest.param("Hi there!", "greeting", id="hi-there"),
+        pytest.param("Good morning", "greeting", id="good-morning"),
+        pytest.param("thanks", "thanks", id="thanks"),
+        pytest.param("Thank you very much!", "thanks", id="thank-you"),
+        pytest.param("help", "help", id="help"),
+        pytest.param("What can you do?", "help", id="what-can-you-do"),
+    ],
+)
+def test_small_talk_replies_with_example_questions(service: ChatService, message: str, kind: str) -> None:
+    assert classify(message) == kind
+    reply = service.ask(message)
+    answer = reply.answer
+    assert answer.kind == "smalltalk" and answer.answer is None
+    assert answer.citations == [] and answer.related == []
+    assert answer.resolved_question == message
+    examples = service.examples
+    assert examples and examples[0] == "What is this briefing about?"
+    for example in examples:
+        assert example in answer.message
+    assert reply.position == 0
+    stored = service.history(reply.conversation_id)
+    assert [t.payload["kind"] for t in stored] == ["smalltalk"]
+
+
+def test_goodbye_is_small_talk(service: ChatService) -> None:
+    answer = service.ask("bye").answer
+    assert answer.kind == "smalltalk" and answer.answer is None and "Goodbye" in answer.message
+
+
+def test_example_questions_name_the_briefing(service: ChatService) -> None:
+    examples = service.examples
+    assert 1 <= len(examples) <= 4
+    assert any("Marco Rubio" in q or "Mike Rogers" in q for q in examples)
+
+
+# ------------------------------------------------------------------------------------------ follow-ups
+
+
+def test_follow_up_is_resolved_against_the_previous_turn(service: ChatService) -> None:
+    first = service.ask("Who convened the Critical Minerals Ministerial?")
+    cid = first.conversation_id
+    second = service.ask("When will it be held?", cid)
+    assert second.conversation_id == cid and second.position == 1
+    assert second.answer.question == "When will it be held?"
+    assert "Critical Minerals Ministerial" in second.answer.resolved_question
+    assert second.to_dict()["resolved_question"] == second.answer.resolved_question
+    turns = service.history(cid)
+    assert [t.question for t in turns] == [
+        "Who convened the Critical Minerals Ministerial?", "When will it be held?",
+    ]
+    assert turns[1].resolved_question == second.answer.resolved_question
+
+
+def test_standalone_second_question_is_not_rewritten(service: ChatService) -> None:
+    cid = service.ask("Who convened the Critical Minerals Ministerial?").conversation_id
+    standalone = ["Who is Scott Bessent?", "What did the Ministry of Defence say?"]
+    for position, question in enumerate(standalone, start=1):
+        reply = service.ask(question, cid)
+        assert reply.position == position
+        assert reply.answer.resolved_question == question
+
+
+def test_follow_up_in_a_new_conversation_is_not_rewritten(service: ChatService) -> None:
+    service.ask("Who convened the Critical Minerals Ministerial?")
+    reply = service.ask("When will it be held?")  # another, fresh conversation
+    assert reply.answer.resolved_question == "When will it be held?"
+
+
+def test_small_talk_between_turns_does_not_break_the_follow_up(service: ChatService) -> None:
+    cid = service.ask("Who convened the Critical Minerals Ministerial?").conversation_id
+    service.ask("thanks", cid)
+    reply = service.ask("When will it be held?", cid)
+    assert "Critical Minerals Ministerial" in reply.answer.resolved_question
+
+
+def test_reply_contract(service: ChatService) -> None:
+    payload = service.ask("Who convened the Finance Ministerial?").to_dict()
+    assert set(payload) == {
+        "conversation_id", "question", "resolved_question", "answer", "message", "confidence", "citations",
+        "related",
+    }
+
+
+# ---------------------------------------------------------------------------------- errors, persistence
+
+
+def test_unknown_conversation(service: ChatService) -> None:
+    with pytest.raises(ConversationNotFound):
+        service.ask("Who convened the Finance Ministerial?", "no-such-conversation")
+    with pytest.raises(ConversationNotFound):
+        service.history("no-such-conversation")
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 1001], ids=["empty", "blank", "too-long"])
+def test_unusable_question_is_rejected_before_anything_is_stored(
+    service: ChatService, question: str,
+) -> None:
+    cid = service.start()
+    with pytest.raises(QuestionError):
+        service.ask(question, cid)
+    assert service.history(cid) == []
+
+
+def test_history_persists_across_a_new_service(answerer, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    first = ChatService(answerer, ConversationStore(db_path))
+    cid = first.ask("Who convened the Critical Minerals Ministerial?").conversation_id
+
+    second = ChatService(answerer, ConversationStore(db_path))
+    turns = second.history(cid)
+    assert [t.question for t in turns] == ["Who convened the Critical Minerals Ministerial?"]
+    assert turns[0].payload["kind"] in ("answer", "abstain")
+    follow = second.ask("When will it be held?", cid)
+    assert follow.position == 1
+    assert "Critical Minerals Ministerial" in follow.answer.resolved_question

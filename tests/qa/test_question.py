@@ -1,0 +1,154 @@
+"""qa.question.analyse: the answer type an English question asks for, its head noun and content terms."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.question import AnswerType, analyse
+
+A = AnswerType
+
+# (question, expected answer type). Seed-briefing questions and generic English ones side by side: the
+# rules are about question forms, never about one article.
+ANSWER_TYPES = [
+    # who → a person
+    ("Who convened the Critical Minerals Ministerial?", A.PERSON, "who-verb"),
+    ("Who wrote Hamlet?", A.PERSON, "who-verb-generic"),
+    ("Whom did the minister meet?", A.PERSON, "whom"),
+    ("Whose idea was the plan?", A.PERSON, "whose"),
+    ("Who is the President of the United States?", A.PERSON, "who-is-the-title"),
+    ("Which American official is hosting the minerals meeting?", A.PERSON, "which-adj-official"),
+    # "Who is <Name>?" asks what someone is
+    ("Who is Sergio Gor?", A.DEFINITION, "who-is-name"),
+    ("Who was Winston Churchill?", A.DEFINITION, "who-was-name-generic"),
+    ("Who is S. Jaishankar?", A.DEFINITION, "who-is-initial-name"),
+    # when / what date → a date
+    ("When will the Critical Minerals Ministerial be held?", A.DATE, "when"),
+    ("When did the war end?", A.DATE, "when-generic"),
+    ("What date is the summit?", A.DATE, "what-date"),
+    ("On what day does the summit take place?", A.DATE, "on-what-day"),
+    ("Which year did the company go public?", A.DATE, "which-year"),
+    ("What time does the train leave?", A.DATE, "what-time"),
+    # where / which city → a place
+    ("Where was the Finance Ministerial held?", A.PLACE, "where"),
+    ("Where do penguins live?", A.PLACE, "where-generic"),
+    ("Which city hosted the Olympics?", A.PLACE, "which-city"),
+    ("In which city did the finance chiefs gather?", A.PLACE, "in-which-city"),
+    ("Which country is Jaishankar visiting?", A.PLACE, "which-country"),
+    ("What is the capital of France?", A.PLACE, "what-is-the-capital"),
+    # how many / how much / how long → a number
+    ("How many countries attended the summit?", A.NUMBER, "how-many"),
+    ("How much does the bridge cost?", A.NUMBER, "how-much"),
+    ("How long is the defence framework agreement?", A.NUMBER, "how-long"),
+    ("How old is the cathedral?", A.NUMBER, "how-old"),
+    ("What is the population of India?", A.NUMBER, "what-is-the-population"),
+    ("What percentage of voters agreed?", A.NUMBER, "what-percentage"),
+    # which ministry / department → an organisation
+    ("Which ministry announced the minister's trip?", A.ORG, "which-ministry"),
+    ("Which department issued the release about the finance meeting?", A.ORG, "which-department"),
+    ("Which committee does Mike Rogers chair?", A.ORG, "which-committee"),
+    ("Which company makes the iPhone?", A.ORG, "which-company"),
+    ("Which agency published the report?", A.ORG, "which-agency"),
+    # which countries / economies → a list
+    ("Which economies took part in the Finance Ministerial?", A.LIST, "which-economies"),
+    ("Which countries signed the treaty?", A.LIST, "which-countries"),
+    ("What countries border France?", A.LIST, "what-countries"),
+    ("Which ministries does he handle?", A.LIST, "which-ministries"),
+    ("Which leaders met in Geneva?", A.LIST, "which-leaders"),
+    # stand for / position → a definition
+    ("What does HASC stand for?", A.DEFINITION, "stand-for"),
+    ("What does NASA stand for?", A.DEFINITION, "stand-for-generic"),
+    ("What is NATO short for?", A.DEFINITION, "short-for"),
+    ("What is the abbreviation for kilogram?", A.DEFINITION, "abbreviation"),
+    ("What position does Marco Rubio hold?", A.DEFINITION, "what-position"),
+    ("What role does the secretary play?", A.DEFINITION, "what-role"),
+    ("What post does Sergio Gor hold?", A.DEFINITION, "what-post"),
+    ("What is photosynthesis?", A.DEFINITION, "what-is-x"),
+    # why → a reason
+    ("Why is Jaishankar going to the US?", A.REASON, "why"),
+    ("Why did the bridge collapse?", A.REASON, "why-generic"),
+    ("What was the purpose of the Finance Ministerial?", A.REASON, "what-was-the-purpose"),
+    ("For what reason was the match cancelled?", A.REASON, "for-what-reason"),
+    # the whole briefing → a summary
+    ("What is this briefing about?", A.SUMMARY, "briefing-about"),
+    ("Summarize the briefing", A.SUMMARY, "summarize"),
+    ("Summarise the story.", A.SUMMARY, "summarise-british"),
+    ("What is the article about?", A.SUMMARY, "article-about"),
+    ("Give me a summary", A.SUMMARY, "give-summary"),
+    ("What are the key points?", A.SUMMARY, "key-points"),
+    ("tl;dr", A.SUMMARY, "tldr"),
+    # nothing more specific
+    ("What did the defence meeting cover?", A.OTHER, "what-did-verb"),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"), [(q, t) for q, t, _ in ANSWER_TYPES], ids=[i for _, _, i in ANSWER_TYPES],
+)
+def test_answer_type(question: str, expected: AnswerType) -> None:
+    assert analyse(question).answer_type is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        pytest.param("Who is the US Ambassador to India?", A.PERSON, id="title-after-the"),
+        pytest.param(
+            "Who is India's Defence Minister?", A.PERSON, id="possessive-title",
+        ),
+    ],
+)
+def test_who_is_title_asks_for_a_person(question: str, expected: AnswerType) -> None:
+    assert analyse(question).answer_type is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "head"),
+    [
+        pytest.param("Which city hosted the Olympics?", "city", id="noun-right-after"),
+        pytest.param("Which American official is hosting the minerals meeting?", "official",
+                     id="adj-skipped"),
+        pytest.param("Which economies took part?", "economies", id="plural-list-head"),
+        pytest.param("What is the population of India?", "population", id="what-is-the"),
+        pytest.param("Who convened the meeting?", None, id="no-which"),
+        pytest.param("What did the meeting cover?", None, id="auxiliary-not-a-head"),
+    ],
+)
+def test_head_noun(question: str, head: str | None) -> None:
+    assert analyse(question).head == head
+
+
+@pytest.mark.parametrize(
+    ("question", "wh"),
+    [
+        pytest.param("Who convened it?", "who", id="who"),
+        pytest.param("In which city did they meet?", "which", id="not-first-word"),
+        pytest.param("Summarize the briefing", None, id="none"),
+    ],
+)
+def test_wh_word(question: str, wh: str | None) -> None:
+    assert analyse(question).wh == wh
+
+
+def test_whitespace_is_normalised_and_words_are_lower_cased() -> None:
+    info = analyse("  Who   convened\tthe Critical  Minerals Ministerial? ")
+    assert info.text == "Who convened the Critical Minerals Ministerial?"
+    assert {"who", "convened", "critical", "minerals", "ministerial"} <= info.words
+
+
+def test_terms_are_stemmed_content_words_without_duplicates() -> None:
+    info = analyse("Who convened the Ministerial and the ministerial?")
+    assert "the" not in info.terms and "who" not in info.terms
+    assert len(info.terms) == len(set(info.terms))
+    assert len(info.terms) == 2  # convened, ministerial (its repeat collapses)
+
+
+@pytest.mark.parametrize(
+    ("question", "wants_list"),
+    [
+        pytest.param("Which countries attended?", True, id="list"),
+        pytest.param("Which country hosted?", False, id="single"),
+    ],
+)
+def test_wants_list(question: str, wants_list: bool) -> None:
+    assert analyse(question).wants_list is wants_list

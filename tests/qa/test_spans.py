@@ -1,0 +1,276 @@
+"""qa.spans: candidate answer spans inside one sentence, and the definition helpers (acronyms, roles,
+appositions). Every span is a pair of offsets, so each case checks the exact slice it points at."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from index.annotator import annotate
+from index.segmenter import sentence_spans
+from qa.spans import Span, acronym_expansions, apposition_after, candidates, role_before
+
+
+def _slice(text: str, span: tuple[int, int] | None) -> str | None:
+    return None if span is None else text[span[0]: span[1]]
+
+
+# ------------------------------------------------------------------------------- acronym_expansions
+
+_TRAILING_SPACE = (
+    "qa/spans.py acronym_expansions returns (start, start + match.start()): the end is the '(' itself, not "
+    "the end of the right-stripped text before it, so the slice keeps the space ('House Armed Services "
+    "Committee ' with a trailing space; seen in the seed answer to 'What does HASC stand for?')"
+)
+ACRONYMS = [
+    ("the House Armed Services Committee (HASC) met", "HASC", ["House Armed Services Committee"],
+     "seed-style", _TRAILING_SPACE),
+    ("Officials from the Ministry of External Affairs (MEA) said so.", "MEA",
+     ["Ministry of External Affairs"], "of-inside", _TRAILING_SPACE),
+    ("The talks were with the World Health Organization (WHO).", "WHO", ["World Health Organization"],
+     "generic", _TRAILING_SPACE),
+    ("The World Health Organization (WHO) spoke.", "WHO", ["World Health Organization"],
+     "sentence-initial-the",
+     _TRAILING_SPACE + "; and a capitalised sentence-initial 'The' is kept in the expansion"),
+    ("It was said by the ( NATO ) people.", "NATO", [], "nothing-capitalised-before", None),
+    ("The European Union (EU) met.", "UN", [], "acronym-absent", None),
+    ("No parenthesis names HASC here.", "HASC", [], "no-parenthesis", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "acronym", "expected"),
+    [
+        pytest.param(t, a, e, id=i, marks=[])
+        for t, a, e, i, bug in ACRONYMS
+    ],
+)
+def test_acronym_expansions(text: str, acronym: str, expected: list[str]) -> None:
+    assert [text[s:e] for s, e in acronym_expansions(text, 0, len(text), acronym)] == expected
+
+
+def test_acronym_expansion_is_the_capitalised_run_before_the_parenthesis_modulo_whitespace() -> None:
+    # What the function does today, whitespace aside: the run of capitalised words before "(HASC)".
+    text = "the House Armed Services Committee (HASC) met"
+    (span,) = acronym_expansions(text, 0, len(text), "HASC")
+    assert text[span[0]: span[1]].strip() == "House Armed Services Committee"
+
+
+def test_acronym_offsets_are_absolute_when_the_sentence_starts_later() -> None:
+    prefix = "First sentence here. "
+    sentence = "the House Armed Services Committee (HASC) met"
+    text = prefix + sentence
+    (span,) = acronym_expansions(text, len(prefix), len(text), "HASC")
+    assert span[0] == len(prefix) + sentence.index("House")
+    assert text[span[0]: span[1]].strip() == "House Armed Services Committee"
+
+
+@pytest.mark.parametrize(
+    ("text", "acronym", "expected"),
+    [
+        pytest.param(
+            "A delegation led by Chairman of the House Armed Services Committee (HASC) Mike Rogers met.",
+            "HASC", "House Armed Services Committee", id="title-before-the-name",
+        ),
+        pytest.param(
+            "The European Union (EU) and the World Trade Organization (WTO) met.",
+            "WTO", "World Trade Organization", id="earlier-parenthetical",
+        ),
+    ],
+)
+def test_acronym_expansion_matches_the_initials(text: str, acronym: str, expected: str) -> None:
+    assert [text[s:e].strip() for s, e in acronym_expansions(text, 0, len(text), acronym)] == [expected]
+
+
+# -------------------------------------------------------------------------------------- role_before
+
+ROLES = [
+    ("External Affairs Minister S. Jaishankar will visit the United States.", "S. Jaishankar",
+     "External Affairs Minister", "seed-title"),
+    ("He met US Secretary of State Marco Rubio on Monday.", "Marco Rubio", "US Secretary of State",
+     "of-inside"),
+    ("Representing India was Union Minister for Railways, Information and Broadcasting, and Electronics and "
+     "Information Technology Ashwini Vaishnaw.", "Ashwini Vaishnaw",
+     "Union Minister for Railways, Information and Broadcasting, and Electronics and Information Technology",
+     "commas-inside"),
+    ("The Chancellor Angela Merkel spoke.", "Angela Merkel", "Chancellor", "leading-the-dropped"),
+    ("Reporters asked John Smith about it.", "John Smith", None, "lower-case-verb-before"),
+    ("John Smith said so.", "John Smith", None, "name-first"),
+    ("the minister Ravi spoke.", "Ravi", None, "lower-case-title"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"), [(t, n, e) for t, n, e, _ in ROLES], ids=[i for *_, i in ROLES],
+)
+def test_role_before(text: str, name: str, expected: str | None) -> None:
+    assert _slice(text, role_before(text, 0, text.index(name))) == expected
+
+
+def test_role_before_offsets_are_absolute() -> None:
+    text = "Intro sentence. External Affairs Minister S. Jaishankar spoke."
+    start = text.index("External")
+    role = role_before(text, start, text.index("S. Jaishankar"))
+    assert role is not None and role[0] == start
+    assert _slice(text, role) == "External Affairs Minister"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        pytest.param(
+            "It was led by Chairman of the House Armed Services Committee (HASC) Mike Rogers today.",
+            "Mike Rogers", "Chairman of the House Armed Services Committee", id="parenthetical-acronym",
+        ),
+        pytest.param(
+            "The Prime Minister, Narendra Modi, said so.", "Narendra Modi", "Prime Minister",
+            id="comma-before-name",
+        ),
+        pytest.param(
+            "Yesterday, John Smith said so.", "John Smith", None, id="sentence-initial-adverb",
+        ),
+    ],
+)
+def test_role_before_returns_a_clean_title(text: str, name: str, expected: str | None) -> None:
+    assert _slice(text, role_before(text, 0, text.index(name))) == expected
+
+
+# --------------------------------------------------------------------------------- apposition_after
+
+APPOSITIONS = [
+    ("Angela Merkel, the former Chancellor of Germany, spoke on Monday.", "Angela Merkel",
+     "the former Chancellor of Germany", "the-x-of-y"),
+    ("Paris, the capital of France, is large.", "Paris", "the capital of France", "generic"),
+    ("Marco Rubio, a former senator from Florida; spoke.", "Marco Rubio", "a former senator from Florida",
+     "semicolon-closes"),
+    ("Marco Rubio, the host.", "Marco Rubio", "the host", "full-stop-closes"),
+    ("Marco Rubio said that he would attend.", "Marco Rubio", None, "no-comma"),
+    ("Marco Rubio, who spoke first, left.", "Marco Rubio", None, "relative-clause-not-a-definition"),
+    ("Marco Rubio, the US Secretary of State", "Marco Rubio", None, "never-closed"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"), [(t, n, e) for t, n, e, _ in APPOSITIONS], ids=[i for *_, i in APPOSITIONS],
+)
+def test_apposition_after(text: str, name: str, expected: str | None) -> None:
+    end = text.index(name) + len(name)
+    assert _slice(text, apposition_after(text, end, len(text))) == expected
+
+
+def test_apposition_stops_at_the_sentence_end() -> None:
+    text = "Paris, the capital of France. Lyon, the second city, is next."
+    end = text.index("Paris") + len("Paris")
+    sentence_end = text.index(".") + 1
+    span = apposition_after(text, end, sentence_end)
+    assert _slice(text, span) == "the capital of France"
+    assert span is not None and span[1] <= sentence_end
+
+
+def test_apposition_after_who_is_drops_the_relative_pronoun() -> None:
+    text = "Sergio Gor, who is the US Ambassador to India, attended."
+    end = text.index("Gor") + len("Gor")
+    assert _slice(text, apposition_after(text, end, len(text))) == "the US Ambassador to India"
+
+
+# --------------------------------------------------------------------------------------- candidates
+
+def _sentences_with_tags(text: str) -> list[tuple[int, int, np.ndarray, np.ndarray]]:
+    """Each sentence of `text` with its own token and entity rows (absolute offsets), as the index stores."""
+    (notes,) = annotate([text])
+    out = []
+    for s, e in sentence_spans(text):
+        tokens = notes.tokens[(notes.tokens[:, 0] >= s) & (notes.tokens[:, 0] < e)]
+        entities = notes.entities[(notes.entities[:, 0] >= s) & (notes.entities[:, 0] < e)]
+        out.append((s, e, tokens, entities))
+    return out
+
+
+GENERIC_TEXT = (
+    "Apple, Google, Microsoft and Amazon reported profits because demand rose sharply in 2024. "
+    "The company hired 1,200 engineers in Berlin last year.\n\n"
+    "Prices rose by 5% in March, according to the Office for National Statistics."
+)
+
+
+def _check_candidates(text: str) -> list[Span]:
+    seen: list[Span] = []
+    for s, e, tokens, entities in _sentences_with_tags(text):
+        spans = candidates(text, s, e, tokens, entities)
+        assert spans, f"no candidates in {text[s:e]!r}"
+        assert len({(sp.start, sp.end) for sp in spans}) == len(spans), "duplicate offsets"
+        for sp in spans:
+            piece = text[sp.start: sp.end]
+            assert s <= sp.start < sp.end <= e, (sp, text[s:e])
+            assert piece == piece.strip(), sp
+            assert piece[0] not in ",;:.()\"" and piece[-1] not in ",;:.()\"", (sp, piece)
+            assert sp.tokens >= 1
+        sentence_spans_ = [sp for sp in spans if sp.kind == "SENTENCE"]
+        assert len(sentence_spans_) <= 1
+        seen.extend(spans)
+    return seen
+
+
+@pytest.mark.parametrize("source", ["generic", "seed"])
+def test_every_candidate_is_a_trimmed_slice_inside_its_sentence(source: str, seed_text: str) -> None:
+    _check_candidates(GENERIC_TEXT if source == "generic" else seed_text)
+
+
+@pytest.fixture(scope="module")
+def generic_candidates() -> dict[str, set[str]]:
+    text = GENERIC_TEXT
+    by_kind: dict[str, set[str]] = {}
+    for s, e, tokens, entities in _sentences_with_tags(text):
+        for sp in candidates(text, s, e, tokens, entities):
+            by_kind.setdefault(sp.kind, set()).add(text[sp.start: sp.end])
+    return by_kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        pytest.param("LIST", "Apple, Google, Microsoft and Amazon", id="list-of-four"),
+        pytest.param("REASON", "demand rose sharply in 2024", id="clause-after-because"),
+        pytest.param("SENTENCE",
+                     "Prices rose by 5% in March, according to the Office for National Statistics",
+                     id="whole-sentence-without-final-stop"),
+    ],
+)
+def test_candidate_shapes(generic_candidates: dict[str, set[str]], kind: str, expected: str) -> None:
+    assert expected in generic_candidates.get(kind, set())
+
+
+def test_numbers_are_offered(generic_candidates: dict[str, set[str]]) -> None:
+    everything = set().union(*generic_candidates.values())
+    assert any("1,200" in c for c in everything)
+    assert any(re.search(r"5\s?%", c) for c in everything)
+
+
+def test_entity_rows_become_spans_with_their_label() -> None:
+    # Hand-made tags: no tokens, one entity row labelled PERSON over "Ada Lovelace".
+    from index.annotator import LABEL_ID
+
+    text = "Yesterday Ada Lovelace spoke."
+    start = text.index("Ada")
+    tokens = np.zeros((0, 3), dtype=np.int32)
+    entities = np.array([[start, start + len("Ada Lovelace"), LABEL_ID["PERSON"]]], dtype=np.int32)
+    spans = {(text[sp.start: sp.end], sp.kind) for sp in candidates(text, 0, len(text), tokens, entities)}
+    assert ("Ada Lovelace", "PERSON") in spans
+    assert ("Yesterday Ada Lovelace spoke", "SENTENCE") in spans
+
+
+def test_leading_article_is_trimmed() -> None:
+    from index.annotator import LABEL_ID
+
+    text = "They met the European Union officials."
+    start = text.index("the European")
+    end = text.index(" officials")
+    entities = np.array([[start, end, LABEL_ID["ORG"]]], dtype=np.int32)
+    spans = candidates(text, 0, len(text), np.zeros((0, 3), dtype=np.int32), entities)
+    assert "European Union" in {text[sp.start: sp.end] for sp in spans}
+
+
+def test_sentence_candidate_keeps_its_first_word(generic_candidates: dict[str, set[str]]) -> None:
+    assert "The company hired 1,200 engineers in Berlin last year" in generic_candidates["SENTENCE"]
