@@ -1,0 +1,71 @@
+"""Regression floors for answer quality over the question sets in tests/questions/.
+
+The sets are data (JSONL); the floors below are the quality the answerer is held to. A change that
+lowers a metric under its floor fails here, with every miss listed so the cause is visible.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.chat import ChatService
+from qa.evaluate import Report, evaluate, read_sets
+from qa.history import ConversationStore
+
+QUESTIONS = Path(__file__).resolve().parents[1] / "questions"
+
+# metric -> (floor, is an upper bound). Measured values and the targets they fall short of are in the
+# README's quality section; floors sit just under what the answerer reaches now.
+FLOORS: dict[str, tuple[float, bool]] = {
+    "f1": (0.40, False),
+    "exact_match": (0.32, False),
+    "support": (0.58, False),
+    "followup_f1": (0.38, False),
+    "abstention_recall": (0.40, False),
+    "false_abstentions": (20, True),
+}
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def report(answerer, tmp_path_factory: pytest.TempPathFactory) -> Report:  # type: ignore[no-untyped-def]
+    singles, conversations = read_sets(sorted(QUESTIONS.glob("*.jsonl")))
+    store = ConversationStore(tmp_path_factory.mktemp("eval") / "conversations.sqlite3")
+    service = ChatService(answerer, store)
+
+    def converse(questions: list[str]):  # type: ignore[no-untyped-def]
+        conversation = service.start()
+        return [service.ask(q, conversation).answer for q in questions]
+
+    return evaluate(singles, conversations, answerer.ask, converse)
+
+
+def test_sets_are_large_enough(report: Report) -> None:
+    metrics = report.metrics()
+    assert metrics["answerable"] >= 40
+    assert metrics["unanswerable"] >= 10
+    assert metrics["followups"] >= 12
+
+
+@pytest.mark.parametrize("metric", sorted(FLOORS))
+def test_metric_holds_its_floor(report: Report, metric: str) -> None:
+    floor, upper = FLOORS[metric]
+    value = report.metrics()[metric]
+    misses = "\n".join(f"{m['id']}: {m['question']!r} -> {m['answered']!r} (expected {m['expected'][:2]})"
+                       for m in report.misses())
+    if upper:
+        assert value <= floor, f"{metric} = {value} > {floor}\n{misses}"
+    else:
+        assert value is not None and value >= floor, f"{metric} = {value} < {floor}\n{misses}"
+
+
+def test_every_answer_is_an_exact_slice(report: Report, answerer) -> None:  # type: ignore[no-untyped-def]
+    for outcome in report.outcomes:
+        answer = outcome.answer
+        if answer.answer is None or answer.kind != "answer":
+            continue
+        doc = answerer.index.documents[answerer.index.doc_rows[answer.doc_id]]
+        assert doc.text[answer.answer_start: answer.answer_end] == answer.answer
