@@ -126,6 +126,13 @@ class Embedder:
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             from sentence_transformers import SentenceTransformer
 
+            threads = os.environ.get("QA_TORCH_THREADS")
+            if threads:
+                # On a small shared CPU, torch's default intra-op threads can oversubscribe the cores.
+                import torch
+
+                torch.set_num_threads(max(1, int(threads)))
+
             location, self._hash = resolve_model(self.name)
             try:
                 self._model = SentenceTransformer(location, device="cpu")

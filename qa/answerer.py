@@ -18,6 +18,7 @@ import numpy as np
 from index.embedder import Embedder
 from index.store import LoadedIndex, ensure_index
 from qa.answers import Answer, Citation
+from qa.batching import MicroBatcher
 from qa.extractor import FEATURES, WEIGHTS_FILE, Extractor, ScoredSentence, ScoredSpan
 from qa.question import AnswerType, QuestionInfo, analyse
 from qa.retriever import Retriever
@@ -71,6 +72,7 @@ class Answerer:
         self.corpus_dir = Path(corpus_dir)
         self.index_dir = Path(index_dir)
         self.embedder = Embedder(model)
+        self.batcher = MicroBatcher(self.embedder.encode)
         self.index: LoadedIndex | None = None
         self.build_report = None
         self._lock = threading.Lock()
@@ -95,13 +97,14 @@ class Answerer:
     def from_index(cls, index: LoadedIndex, embedder: Embedder) -> Answerer:
         self = cls(Path("."), index.path, embedder.name)
         self.embedder = embedder
+        self.batcher = MicroBatcher(embedder.encode)
         self._attach(index)
         return self
 
     # ------------------------------------------------------------------ asking
 
     def embed_question(self, question: str) -> np.ndarray:
-        return self.embedder.encode([question])[0]
+        return self.batcher.encode_one(question)
 
     def ask(
         self, question: str, context: Context | None = None, resolved: str | None = None,
