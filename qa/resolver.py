@@ -30,6 +30,8 @@ _BARE_TEMPLATES = {
     "how many": "How many are at {topic}?", "how much": "How much is {topic}?",
     "how long": "How long is {topic}?", "what": "What is {topic}?", "which one": "Which is {topic}?",
 }
+_WH_AUX = re.compile(r"^(?:when|where|why|how|what|which \w+|who|whom)\s+((?:will|did|does|do|is|was|are|were|has|have|"
+                     r"had|can|could|would|should)\s.+)$", re.IGNORECASE)
 _WH_START = re.compile(r"^(who|whom|whose|what|which|when|where|why|how)\b", re.IGNORECASE)
 
 
@@ -69,25 +71,42 @@ def remember(resolved_question: str, answer: str | None, answer_type: str | None
     memory = TurnMemory(resolved_question, answer, answer_type, doc_id)
     doc = _nlp()(resolved_question)
     people_spans = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+    place_spans = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")]
     memory.people = [resolved_question[s:e] for s, e in people_spans]
-    for chunk in doc.noun_chunks:
-        if chunk.root.pos_ == "PRON" or chunk.root.lower_ in ("who", "what", "which"):
-            continue
-        text = chunk.text
-        if re.match(r"^(which|what|whose|how many)\s", text, re.IGNORECASE):
-            continue
-        if any(s <= chunk.start_char < e for s, e in people_spans):
-            continue
-        memory.things.append(text)
-    memory.places = [e.text for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")]
+    memory.places = [resolved_question[s:e] for s, e in place_spans]
+    memory.things = _things(doc, [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _NOT_TOPICS])
+    memory.things.sort(key=lambda t: (not any(w[:1].isupper() for w in t.split()), -len(t)))
     if answer:
         if answer_type == "person":
             memory.people.insert(0, answer)
         elif answer_type == "place":
             memory.places.insert(0, answer)
-    # The most specific topic first: phrases with capitalised words, then the latest mentioned.
-    memory.things.sort(key=lambda t: (not any(w[:1].isupper() for w in t.split()), -len(t)))
+        elif answer_type in ("reason", "other") and len(answer) < 200:
+            # What the answer names becomes the newest topic: "to participate in the Critical Minerals
+            # Ministerial" makes "that meeting" in the next turn the Ministerial.
+            parsed = _nlp()(answer)
+            named = [(e.start_char, e.end_char) for e in parsed.ents if e.label_ in _NOT_TOPICS]
+            fresh = [t for t in _things(parsed, named) if any(w[:1].isupper() for w in t.split())]
+            memory.things += [t for t in fresh if t not in memory.things]
     return memory
+
+
+# Entities that are never the topic a pronoun or "that meeting" points back to.
+_NOT_TOPICS = {"PERSON", "GPE", "LOC", "FAC", "DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
+
+
+def _things(doc, excluded: list[tuple[int, int]]) -> list[str]:  # type: ignore[no-untyped-def]
+    """Noun phrases that can be a topic: not pronouns, not wh-phrases, not people or places."""
+    out = []
+    for chunk in doc.noun_chunks:
+        if chunk.root.pos_ == "PRON" or chunk.root.lower_ in ("who", "what", "which"):
+            continue
+        if re.match(r"^(which|what|whose|how many)\s", chunk.text, re.IGNORECASE):
+            continue
+        if any(s <= chunk.root.idx < e for s, e in excluded):
+            continue
+        out.append(chunk.text)
+    return out
 
 
 def _is_place_answer(memory: TurnMemory) -> bool:
@@ -104,6 +123,12 @@ def resolve(question: str, history: list[TurnMemory]) -> Resolution:
     thing = next((t for turn in reversed(history) for t in turn.things), None)
 
     bare = _BARE_WH.match(text)
+    if bare:
+        # "When will Jaishankar visit the US?" + "Why?" -> "Why will Jaishankar visit the US?"
+        same = _WH_AUX.match(last.resolved_question)
+        if same:
+            wh = bare.group(1).lower()
+            return Resolution(question, f"{wh.capitalize()} {same.group(1)}", "bare-wh")
     if bare and thing:
         wh = bare.group(1).lower()
         topic = _lower_article(thing)
