@@ -258,6 +258,12 @@ class Extractor:
                 fit = fits.get("NP", 0.0)
             first_tok = int(np.searchsorted(starts, span.start))
             last_tok = int(np.searchsorted(starts, span.end)) - 1
+            if kind == "PERSON":
+                # A title written before a name belongs to it ("led by Chairman of ... Mike Rogers"):
+                # nearness to the question's words is measured from where the title starts.
+                role = role_before(text, s_start, span.start)
+                if role:
+                    first_tok = min(first_tok, int(np.searchsorted(starts, role[0])))
             proximity, after = 0.0, 0.0
             if positions and kind != "SENTENCE":
                 dist = min(
