@@ -22,8 +22,8 @@ from pathlib import Path
 from playwright.sync_api import expect, sync_playwright
 
 QUESTIONS = ["Who convened the Critical Minerals Ministerial?", "When will it be held?"]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def free_port() -> int:

@@ -1,0 +1,79 @@
+"""The FastAPI application: factory, lifespan (load model and index once), security headers, routers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from qa.answerer import Answerer
+from qa.chat import ChatService
+from qa.history import ConversationStore
+from qa.settings import Settings, get_settings
+from web import api, docs, errors, pages
+from web.views import HERE
+
+# No inline script or style anywhere: the page works from /static alone, offline.
+POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+          "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+
+
+class SecurityHeaders:
+    """Adds the Content-Security-Policy (per-path overrides allowed) and friends to every response."""
+
+    def __init__(self, app: ASGIApp, overrides: dict[str, str] | None = None) -> None:
+        self.app = app
+        self.overrides = overrides or {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        policy = self.overrides.get(scope["path"], POLICY)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["Content-Security-Policy"] = policy
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["Referrer-Policy"] = "same-origin"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    answerer = Answerer(settings.corpus_dir, settings.index_dir, settings.embedding_model)
+    await run_in_threadpool(answerer.load)
+    chat = ChatService(answerer, ConversationStore(settings.conversations_path))
+    await run_in_threadpool(lambda: chat.examples)  # computed once here, not on the first page view
+    app.state.answerer = answerer
+    app.state.chat = chat
+    yield
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    app = FastAPI(
+        title="Briefing QA",
+        summary="Extractive, cited answers to questions about a news briefing.",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,  # served by web.docs from local assets
+        redoc_url=None,  # ReDoc only ships from a CDN
+        swagger_ui_oauth2_redirect_url=None,
+    )
+    app.state.settings = settings or get_settings()
+    overrides = docs.install(app)
+    app.add_middleware(SecurityHeaders, overrides=overrides)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    errors.install(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    return app
