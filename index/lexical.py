@@ -38,3 +38,19 @@ def stem(word: str) -> str:
 def terms(text: str) -> list[str]:
     """Stemmed content words: the unit BM25 and overlap features count."""
     return [stem(w) for w in content_words(text)]
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9]*")
+
+
+def capitalised_terms(text: str, skip_first: bool = False) -> set[str]:
+    """Stems of words written with a capital (names), optionally ignoring the text's first word."""
+    found = _CAPITALISED.finditer(text)
+    out = set()
+    for i, match in enumerate(found):
+        if skip_first and match.start() == len(text) - len(text.lstrip()):
+            continue
+        word = match.group(0).lower()
+        if word not in STOP_WORDS:
+            out.add(stem(word))
+    return out

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from index.annotator import POS_ID
-from index.lexical import STOP_WORDS, stem, terms, words
+from index.lexical import STOP_WORDS, capitalised_terms, stem, terms, words
 from index.store import LoadedIndex
 from qa.question import AnswerType, QuestionInfo
 from qa.spans import Span, acronym_expansions, apposition_after, candidates, clauses_after, role_before
@@ -119,6 +119,9 @@ class SentenceTerms:
         self.lists: list[list[str]] = [terms(index.sentence_text(i)) for i in range(len(index.sentences))]
         self.sets: list[frozenset[str]] = [frozenset(t) for t in self.lists]
         self.pairs: list[frozenset[tuple[str, str]]] = [frozenset(zip(t, t[1:], strict=False)) for t in self.lists]
+        self.capitalised: list[frozenset[str]] = [
+            frozenset(capitalised_terms(index.sentence_text(i))) for i in range(len(index.sentences))
+        ]
         df: dict[str, int] = {}
         for s in self.sets:
             for t in s:
@@ -180,7 +183,10 @@ class Extractor:
         for i, (row, d) in enumerate(zip(order, dense, strict=True)):
             found = self.terms.sets[row]
             features[i, 0] = float(d)
-            features[i, 1] = sum(wt for t, wt in q_weights.items() if t in found) / total
+            capitals = self.terms.capitalised[row]
+            features[i, 1] = sum(
+                wt for t, wt in q_weights.items() if t in found and (t not in info.proper_terms or t in capitals)
+            ) / total
             features[i, 2] = (sum(1 for p in q_pairs if p in self.terms.pairs[row]) / len(q_pairs)) if q_pairs else 0.0
             features[i, 3] = rows[row]
             features[i, 4] = name_share(names, self.index.sentence_text(row))

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from index.lexical import STOP_WORDS, stem, words
+from index.lexical import STOP_WORDS, capitalised_terms, stem, words
 
 
 class AnswerType(str, Enum):
@@ -67,6 +67,9 @@ class QuestionInfo:
     terms: tuple[str, ...]  # stemmed content words
     words: frozenset[str]  # lower-cased words of the question, stop words included, unstemmed
     head: str | None  # the noun after which/what, when there is one
+    # Terms the question writes with a capital (names): they match only a capitalised word in a sentence,
+    # so "Critical Minerals Ministerial" is not found in "critical mineral supply chains".
+    proper_terms: frozenset[str] = frozenset()
     # Words that describe the wanted answer ("which US department"): an answer may repeat them.
     type_words: frozenset[str] = frozenset()
 
@@ -134,6 +137,7 @@ def analyse(question: str) -> QuestionInfo:
         if phrase:
             type_words = frozenset(stem(w) for w in words(phrase.group(1)))
     return QuestionInfo(
+        proper_terms=frozenset(capitalised_terms(text, skip_first=True)),
         type_words=type_words,
         text=text, wh=wh, answer_type=kind,
         terms=tuple(dict.fromkeys(stem(t) for t in tokens if t not in STOP_WORDS)),
