@@ -145,8 +145,11 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    _answerer(settings, progress=sys.stderr.isatty())  # build or refresh before binding the port
-    uvicorn.run("web.app:create_app", factory=True, host=args.host, port=args.port, log_level="info")
+    from web.app import create_app
+
+    # Build or refresh the index and load the model before binding the port, once for the process.
+    answerer = _answerer(settings, progress=sys.stderr.isatty())
+    uvicorn.run(create_app(settings, answerer), host=args.host, port=args.port, log_level="info")
     return 0
 
 

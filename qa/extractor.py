@@ -57,7 +57,7 @@ WH_GROUPS = ("who", "when", "where", "why", "how", "what", "which", "none")
 FEATURES = (
     ["s_dense", "s_lex", "s_bigram", "s_passage", "s_top", "type_fit", "proximity", "echo", "head",
      "length", "log_length", "after_question_word", "window5", "window10", "s_window", "name_match",
-     "name_near", "locative", "left_of_anchor", "verb_between", "sentence_start", "starts_det", "has_num",
+     "name_near", "locative", "role_match", "role_echo", "left_of_anchor", "verb_between", "sentence_start", "starts_det", "has_num",
      "propn_share", "bias"]
     + [f"kind_{g}" for g in GROUPS]
     # The question word crossed with the span's kind: lets the fit learn that "what" rarely wants a date.
@@ -69,7 +69,7 @@ FEATURES = (
 DEFAULT_WEIGHTS = {
     "s_dense": 0.5, "s_lex": 0.6, "s_bigram": 0.3, "s_passage": 0.1, "s_top": 0.1, "type_fit": 0.9,
     "proximity": 0.35, "echo": -1.2, "head": 0.25, "length": -0.015, "window10": 0.4, "name_near": 0.2,
-    "locative": 0.3,
+    "locative": 0.3, "role_match": 1.5, "role_echo": -1.5,
 }
 WEIGHTS_FILE = Path(__file__).parent / "data" / "weights.json"
 
@@ -142,6 +142,13 @@ def question_names(question: str) -> list[str]:
         if name.lower() not in STOP_WORDS:
             found.append(name)
     return found
+
+
+_PERSON_NOUNS = frozenset(
+    stem(w) for w in "members member officials official ministers minister partners partner leaders leader people "
+    "delegates delegation representatives representative executives executive lawmakers lawmaker diplomats "
+    "diplomat players player fans voters workers staff students teachers experts analysts residents".split()
+)
 
 
 def name_share(names: list[str], sentence: str) -> float:
@@ -262,14 +269,28 @@ class Extractor:
             fit = fits.get(kind, SENTENCE_FALLBACK_FIT if kind == "SENTENCE" else 0.0)
             if kind == "NP_PROPN" and fit == 0.0:
                 fit = fits.get("NP", 0.0)
+            before = text[max(s_start, span.start - 6): span.start].lower()
+            locative = bool(re.search(r"\b(in|at|to|from|near|inside|outside)\s+(the\s+)?$", before))
+            if info.answer_type is AnswerType.PLACE and locative and kind in ("ORG", "FAC", "NP_PROPN"):
+                fit = max(fit, 0.8)  # "welcome partners to the State Department": a place by its preposition
+            if info.answer_type is AnswerType.PERSON and kind in ("NP", "NP_PROPN"):
+                heads = [stem(x) for x in span_words[-2:]]
+                if _PERSON_NOUNS.intersection(heads):
+                    fit = max(fit, 0.7)  # "senior members of the US administration" answers "whom"
             first_tok = int(np.searchsorted(starts, span.start))
             last_tok = int(np.searchsorted(starts, span.end)) - 1
+            role_cover, role_feature = 0.0, ""
             if kind == "PERSON":
                 # A title written before a name belongs to it ("led by Chairman of ... Mike Rogers"):
                 # nearness to the question's words is measured from where the title starts.
                 role = role_before(text, s_start, span.start)
                 if role:
                     first_tok = min(first_tok, int(np.searchsorted(starts, role[0])))
+                    role_terms = set(terms(text[role[0]: role[1]]))
+                    role_cover = sum(q_weight[t] for t in role_terms & q_terms) / q_total
+                    # "Who is the US Ambassador to India?" names the person by the title the sentence gives;
+                    # "Whom will the External Affairs Minister meet?" names the asker's subject that way.
+                    role_feature = "role_match" if info.identity else "role_echo"
             proximity, after = 0.0, 0.0
             if positions and kind != "SENTENCE":
                 dist = min(
@@ -312,8 +333,9 @@ class Extractor:
                 f[col["starts_det"]] = 1.0 if inside[0] == DET else 0.0
                 f[col["has_num"]] = 1.0 if (inside == NUM).any() else 0.0
                 f[col["propn_share"]] = float((inside == PROPN).mean())
-            before = text[max(s_start, span.start - 6): span.start].lower()
-            f[col["locative"]] = 1.0 if re.search(r"\b(in|at|to|from|near|inside|outside)\s+(the\s+)?$", before) else 0.0
+            f[col["locative"]] = 1.0 if locative else 0.0
+            if role_feature:
+                f[col[role_feature]] = role_cover
             f[col["bias"]] = 1.0
             f[col[f"kind_{KIND_GROUPS.get(kind, 'np')}"]] = 1.0
             scored.append(ScoredSpan(sentence, span, float(f @ self.span_weights), fit, f))

@@ -70,6 +70,7 @@ class QuestionInfo:
     # Terms the question writes with a capital (names): they match only a capitalised word in a sentence,
     # so "Critical Minerals Ministerial" is not found in "critical mineral supply chains".
     proper_terms: frozenset[str] = frozenset()
+    identity: bool = False  # "Who is/was ...?": asks whom a description names
     # Words that describe the wanted answer ("which US department"): an answer may repeat them.
     type_words: frozenset[str] = frozenset()
 
@@ -138,6 +139,7 @@ def analyse(question: str) -> QuestionInfo:
             type_words = frozenset(stem(w) for w in words(phrase.group(1)))
     return QuestionInfo(
         proper_terms=frozenset(capitalised_terms(text, skip_first=True)),
+        identity=bool(re.match(r"^(who|whom)\s+(is|was|are|were)\b", lower)),
         type_words=type_words,
         text=text, wh=wh, answer_type=kind,
         terms=tuple(dict.fromkeys(stem(t) for t in tokens if t not in STOP_WORDS)),

@@ -89,6 +89,8 @@ def fit_listwise(
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--decline", type=float, default=0.8,
+                    help="share of hidden-article questions the abstention threshold must decline")
     ap.add_argument("--l2", type=float, default=1.0, help="pull towards the hand-set weights (0: none)")
     ap.add_argument("--try-l2", type=float, nargs="*", default=[],
                     help="also fit with these values and write var/bench/weights-l2-<v>.json to compare")
@@ -229,11 +231,13 @@ def main() -> None:
     for threshold in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
         print(f"  {threshold:.1f}: {np.mean(held[conf_y == 0] < threshold):.3f} / {np.mean(held[conf_y == 1] >= threshold):.3f}")
 
-    # The abstention threshold: the lowest that declines at least 85% of questions whose article is hidden
-    # (held-out folds). Higher thresholds decline more unanswerable questions but also more right answers
-    # to questions worded unlike their sentence, which news readers ask more than SQuAD's annotators did.
+    # The abstention threshold: the lowest that declines at least `--decline` of the questions whose article
+    # is hidden (held-out folds). Higher thresholds decline more unanswerable questions but also more right
+    # answers to questions worded unlike their sentence, which news readers ask more than SQuAD's
+    # annotators did (on the seed question sets, 0.85 cost five more right answers than 0.8 and declined
+    # no more unanswerable questions).
     grid = np.round(np.arange(0.05, 0.95, 0.025), 3)
-    abstain_below = float(next(t for t in grid if np.mean(held[conf_y == 0] < t) >= 0.85))
+    abstain_below = float(next(t for t in grid if np.mean(held[conf_y == 0] < t) >= args.decline))
     print(f"abstain below {abstain_below}: declines {np.mean(held[conf_y == 0] < abstain_below):.3f} of hidden, "
           f"keeps {np.mean(held[conf_y == 1] >= abstain_below):.3f} of right answers")
     payload = {

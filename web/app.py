@@ -50,8 +50,8 @@ class SecurityHeaders:
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
-    answerer = Answerer(settings.corpus_dir, settings.index_dir, settings.embedding_model)
-    await run_in_threadpool(answerer.load)
+    answerer = app.state.preloaded or Answerer(settings.corpus_dir, settings.index_dir, settings.embedding_model)
+    await run_in_threadpool(answerer.load)  # a no-op when `qa serve` loaded it before binding the port
     chat = ChatService(answerer, ConversationStore(settings.conversations_path))
     await run_in_threadpool(lambda: chat.examples)  # computed once here, not on the first page view
     app.state.answerer = answerer
@@ -59,7 +59,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, answerer: Answerer | None = None) -> FastAPI:
+    """The application. `answerer` may come loaded already (by `qa serve`), so nothing loads twice."""
     app = FastAPI(
         title="Briefing QA",
         summary="Extractive, cited answers to questions about a news briefing.",
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         swagger_ui_oauth2_redirect_url=None,
     )
     app.state.settings = settings or get_settings()
+    app.state.preloaded = answerer
     overrides = docs.install(app)
     app.add_middleware(SecurityHeaders, overrides=overrides)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
