@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -225,7 +226,8 @@ class Extractor:
         spans.extend(self._definition_spans(info, text, s_start, s_end))
         # Where the question's words sit in this sentence, by token position.
         q_terms = set(info.terms)
-        token_terms = [stem(text[t[0]: t[1]].lower()) for t in tokens]
+        token_rows = tokens.tolist()
+        token_terms = [stem(text[a:b].lower()) for a, b, _ in token_rows]
         positions = [i for i, t in enumerate(token_terms) if t in q_terms]
         q_weight = {t: self.terms.weight(t) for t in q_terms}
         q_total = sum(q_weight.values()) or 1.0
@@ -237,18 +239,19 @@ class Extractor:
 
         # The best 12-token window: where the sentence is most like the question.
         s_window = max((coverage(p, p + 11) for p in positions), default=0.0)
-        starts = tokens[:, 0] if len(tokens) else np.zeros(0, dtype=np.int32)
+        # Plain lists: per-span lookups on small arrays are faster with bisect than with numpy calls.
+        starts = tokens[:, 0].tolist() if len(tokens) else []
         # Token positions of the question's names in this sentence: anchors a nearby answer hangs from.
         name_tokens: list[int] = []
         lowered = text[s_start:s_end].lower()
         for name in question_names(info.text):
             for m in re.finditer(re.escape(name.lower()), lowered):
-                name_tokens.append(int(np.searchsorted(starts, s_start + m.start())))
+                name_tokens.append(bisect_left(starts, s_start + m.start()))
         wh_group = info.wh if info.wh in WH_GROUPS else "none"
         if info.answer_type in (AnswerType.OTHER, AnswerType.REASON, AnswerType.DEFINITION, AnswerType.LIST):
             spans.extend(clauses_after(text, s_end, tokens, positions))
-        propn = {int(t[0]) for t in tokens if t[2] == PROPN}
-        pos = tokens[:, 2] if len(tokens) else np.zeros(0, dtype=np.int32)
+        propn = {a for a, _, p in token_rows if p == PROPN}
+        pos = tokens[:, 2].tolist() if len(tokens) else []
         fits = TYPE_FIT.get(info.answer_type, TYPE_FIT[AnswerType.OTHER])
         head_stem = stem(info.head) if info.head else None
         col = {name: i for i, name in enumerate(FEATURES)}
@@ -277,15 +280,15 @@ class Extractor:
                 heads = [stem(x) for x in span_words[-2:]]
                 if _PERSON_NOUNS.intersection(heads):
                     fit = max(fit, 0.7)  # "senior members of the US administration" answers "whom"
-            first_tok = int(np.searchsorted(starts, span.start))
-            last_tok = int(np.searchsorted(starts, span.end)) - 1
+            first_tok = bisect_left(starts, span.start)
+            last_tok = bisect_left(starts, span.end) - 1
             role_cover, role_feature = 0.0, ""
             if kind == "PERSON":
                 # A title written before a name belongs to it ("led by Chairman of ... Mike Rogers"):
                 # nearness to the question's words is measured from where the title starts.
                 role = role_before(text, s_start, span.start)
                 if role:
-                    first_tok = min(first_tok, int(np.searchsorted(starts, role[0])))
+                    first_tok = min(first_tok, bisect_left(starts, role[0]))
                     role_terms = set(terms(text[role[0]: role[1]]))
                     role_cover = sum(q_weight[t] for t in role_terms & q_terms) / q_total
                     # "Who is the US Ambassador to India?" names the person by the title the sentence gives;
@@ -326,13 +329,13 @@ class Extractor:
                 nearest = min(positions, key=lambda p: min(abs(p - first_tok), abs(p - last_tok)))
                 f[col["left_of_anchor"]] = 1.0 if nearest > last_tok else 0.0
                 lo, hi = sorted((nearest, first_tok if nearest < first_tok else last_tok))
-                f[col["verb_between"]] = 1.0 if any(pos[lo + 1: hi] == VERB) else 0.0
+                f[col["verb_between"]] = 1.0 if VERB in pos[lo + 1: hi] else 0.0
             f[col["sentence_start"]] = 1.0 if first_tok == 0 else 0.0
             inside = pos[first_tok: last_tok + 1]
-            if len(inside):
+            if inside:
                 f[col["starts_det"]] = 1.0 if inside[0] == DET else 0.0
-                f[col["has_num"]] = 1.0 if (inside == NUM).any() else 0.0
-                f[col["propn_share"]] = float((inside == PROPN).mean())
+                f[col["has_num"]] = 1.0 if NUM in inside else 0.0
+                f[col["propn_share"]] = inside.count(PROPN) / len(inside)
             f[col["locative"]] = 1.0 if locative else 0.0
             if role_feature:
                 f[col[role_feature]] = role_cover

@@ -8,6 +8,7 @@ connectives), computed from the tags stored at index time.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,7 +56,7 @@ def _strip(text: str, start: int, end: int, article: bool = True) -> tuple[int, 
 def candidates(text: str, sent_start: int, sent_end: int, tokens: np.ndarray, entities: np.ndarray) -> list[Span]:
     """All candidate spans of one sentence. `tokens` rows: start, end, pos; `entities`: start, end, label."""
     spans: dict[tuple[int, int], Span] = {}
-    starts = tokens[:, 0] if len(tokens) else np.zeros(0, dtype=np.int32)
+    starts = tokens[:, 0].tolist() if len(tokens) else []
 
     def add(start: int, end: int, kind: str) -> None:
         start, end = _strip(text, start, end, article=kind != "SENTENCE")
@@ -63,7 +64,7 @@ def candidates(text: str, sent_start: int, sent_end: int, tokens: np.ndarray, en
             return
         key = (start, end)
         if key not in spans:
-            n = int(np.searchsorted(starts, end) - np.searchsorted(starts, start)) or 1
+            n = (bisect_left(starts, end) - bisect_left(starts, start)) or 1
             spans[key] = Span(start, end, kind, n)
 
     for s, e, label in clean_entities(text, tokens, entities):
