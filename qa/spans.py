@@ -255,7 +255,9 @@ def clauses_after(text: str, sent_end: int, tokens: np.ndarray, anchors: list[in
         if p + 1 in anchor_set:
             continue  # only the end of a run of matched words
         i = p + 1
-        while i < len(tokens) and text[tokens[i][0]: tokens[i][1]].lower() in _LEADING_GLUE:
+        while i < len(tokens) and (
+            text[tokens[i][0]: tokens[i][1]].lower() in _LEADING_GLUE or tokens[i][2] == PUNCT
+        ):
             i += 1
         if i >= len(tokens):
             continue
