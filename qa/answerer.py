@@ -30,6 +30,9 @@ ABSTAIN_BELOW = 0.35
 if WEIGHTS_FILE.is_file():
     ABSTAIN_BELOW = float(json.loads(WEIGHTS_FILE.read_text()).get("abstain_below", ABSTAIN_BELOW))
 MAX_QUESTION_CHARS = 1000
+# How much the conversation's document is preferred in retrieval (a multiplier on fused scores).
+PREFER_FOLLOWUP = 1.6
+PREFER_AMBIGUOUS = 1.15
 SUMMARY_SENTENCES = 3
 
 
@@ -119,7 +122,12 @@ class Answerer:
         info = analyse(resolved)
         vector = question_vector if question_vector is not None else self.embed_question(resolved)
         prefer = self.index.doc_rows.get(context.doc_id) if context and context.doc_id else None
-        retrieval = self.retriever.search(resolved, vector, prefer_doc=prefer)
+        # A follow-up, or a question naming nothing ("What was the emphasis?"), leans harder on the document
+        # the conversation is about; a question with names of its own can still change the topic.
+        leaning = resolved != question or not info.proper_terms
+        retrieval = self.retriever.search(
+            resolved, vector, prefer_doc=prefer, prefer_weight=PREFER_FOLLOWUP if leaning else PREFER_AMBIGUOUS,
+        )
         if not retrieval.passages:
             return self._abstain(question, resolved, info, [], "The briefing is empty: nothing is indexed yet.")
         passage_scores = {p.row: p.score for p in retrieval.passages}

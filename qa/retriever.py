@@ -43,6 +43,7 @@ class Retriever:
 
     def search(
         self, question: str, question_vector: np.ndarray, k: int = 6, prefer_doc: int | None = None,
+        prefer_weight: float = 1.15,
     ) -> Retrieval:
         index = self.index
         n = len(index.passages)
@@ -76,10 +77,16 @@ class Retriever:
             for rank, row in enumerate(int(r) for r in top if scores[r] > 0):
                 fused[row] += 1.0 / (RRF_K + rank)
         if prefer_doc is not None:
-            # The conversation's document wins ties on an ambiguous question without excluding others.
+            # The conversation's document wins ties on an ambiguous question without excluding others:
+            # its passages nearest the question join the pool, and its passages' scores are raised.
+            lo, hi = (int(x) for x in np.searchsorted(index.passages[:, 0], [prefer_doc, prefer_doc + 1]))
+            if hi > lo:
+                near = np.argsort(-(index.passage_vectors[lo:hi] @ question_vector))[:3]
+                for rank, offset in enumerate(near):
+                    fused[lo + int(offset)] += 1.0 / (RRF_K + rank)
             for row in fused:
                 if index.passages[row, 0] == prefer_doc:
-                    fused[row] *= 1.15
+                    fused[row] *= prefer_weight
         ranked = sorted(fused.items(), key=lambda item: -item[1])[:k]
         dense = index.passage_vectors[[r for r, _ in ranked]] @ question_vector if ranked else []
         return Retrieval(
