@@ -18,6 +18,7 @@ class AnswerType(str, Enum):
     DATE = "date"
     PLACE = "place"
     NUMBER = "number"
+    DURATION = "duration"  # "how long", "how old": a span of time as much as a count
     ORG = "organisation"
     LIST = "list"
     DEFINITION = "definition"
@@ -95,7 +96,7 @@ def analyse(question: str) -> QuestionInfo:
     if SUMMARY_PATTERNS.search(lower):
         kind = AnswerType.SUMMARY
     elif _NUMBER_HOW.search(lower):
-        kind = AnswerType.NUMBER
+        kind = AnswerType.DURATION if re.search(r"\bhow (long|old|often)\b", lower) else AnswerType.NUMBER
     elif re.search(r"\b(stand for|short for|abbreviation|acronym)\b", lower):
         kind = AnswerType.DEFINITION
     elif re.search(r"\b(what|which) (position|role|title|post|office|job|rank|portfolio)s?\b", lower):

@@ -39,8 +39,8 @@ ANSWER_TYPES = [
     # how many / how much / how long → a number
     ("How many countries attended the summit?", A.NUMBER, "how-many"),
     ("How much does the bridge cost?", A.NUMBER, "how-much"),
-    ("How long is the defence framework agreement?", A.NUMBER, "how-long"),
-    ("How old is the cathedral?", A.NUMBER, "how-old"),
+    ("How long is the defence framework agreement?", A.DURATION, "how-long"),
+    ("How old is the cathedral?", A.DURATION, "how-old"),
     ("What is the population of India?", A.NUMBER, "what-is-the-population"),
     ("What percentage of voters agreed?", A.NUMBER, "what-percentage"),
     # which ministry / department → an organisation
