@@ -28,6 +28,7 @@ run: index
 	$(BIN)/qa serve --host 127.0.0.1 --port 8000
 
 test: setup
+	$(BIN)/ruff check index qa web tests bench scripts
 	$(BIN)/python -m pytest -q
 
 lint: setup

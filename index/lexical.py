@@ -47,7 +47,7 @@ def capitalised_terms(text: str, skip_first: bool = False) -> set[str]:
     """Stems of words written with a capital (names), optionally ignoring the text's first word."""
     found = _CAPITALISED.finditer(text)
     out = set()
-    for i, match in enumerate(found):
+    for match in found:
         if skip_first and match.start() == len(text) - len(text.lstrip()):
             continue
         word = match.group(0).lower()

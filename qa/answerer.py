@@ -177,7 +177,8 @@ class Answerer:
         for other in sentences[1:]:
             if len(citations) >= 3:
                 break
-            if other.row != row and other.lexical >= 0.5 * max(best.sentence.lexical, 0.01) and other.score >= 0.8 * best.sentence.score:
+            shares_words = other.lexical >= 0.5 * max(best.sentence.lexical, 0.01)
+            if other.row != row and shares_words and other.score >= 0.8 * best.sentence.score:
                 citations.append(self._citation(other.row))
         answer_text = doc.text[span.start: span.end]
         ents = [doc.text[int(s): int(e)] for s, e, _ in index.sentence_entities(row)]

@@ -107,7 +107,9 @@ class Report:
             "followup_f1": mean([o.f1 for o in followups]),
             "followup_exact_match": mean([o.em for o in followups]),
             "unanswerable": len(unanswerable),
-            "abstention_precision": mean([1.0] * len(correct_abstentions) + [0.0] * (len(abstained) - len(correct_abstentions))),
+            "abstention_precision": mean(
+                [1.0] * len(correct_abstentions) + [0.0] * (len(abstained) - len(correct_abstentions))
+            ),
             "abstention_recall": mean([float(o.answer.answer is None) for o in unanswerable]),
             "false_abstentions": len(abstained) - len(correct_abstentions),
         }

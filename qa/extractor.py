@@ -60,7 +60,8 @@ WH_GROUPS = ("who", "when", "where", "why", "how", "what", "which", "none")
 FEATURES = (
     ["s_dense", "s_lex", "s_bigram", "s_passage", "s_top", "type_fit", "proximity", "echo", "head",
      "length", "log_length", "after_question_word", "window5", "window10", "s_window", "name_match",
-     "name_near", "locative", "role_match", "role_echo", "left_of_anchor", "verb_between", "sentence_start", "starts_det", "has_num",
+     "name_near", "locative", "role_match", "role_echo", "left_of_anchor", "verb_between", "sentence_start",
+     "starts_det", "has_num",
      "propn_share", "bias"]
     + [f"kind_{g}" for g in GROUPS]
     # The question word crossed with the span's kind: lets the fit learn that "what" rarely wants a date.
@@ -140,7 +141,8 @@ class SentenceTerms:
 def question_names(question: str) -> list[str]:
     """Capitalised word runs and acronyms in the question (not its first word): names it is about."""
     found = []
-    for match in re.finditer(r"(?<!^)(?<![.?!] )\b([A-Z][\w.'-]*(?:\s+(?:of\s+|for\s+)?[A-Z][\w.'-]*)*)", question.strip()):
+    pattern = r"(?<!^)(?<![.?!] )\b([A-Z][\w.'-]*(?:\s+(?:of\s+|for\s+)?[A-Z][\w.'-]*)*)"
+    for match in re.finditer(pattern, question.strip()):
         name = re.sub(r"['\u2019]s$", "", match.group(1)).rstrip(".'")
         if name.lower() not in STOP_WORDS:
             found.append(name)
@@ -304,7 +306,8 @@ class Extractor:
                 )
                 proximity = 1.0 / (1.0 + dist / 4.0)
                 after = float(any(p < first_tok for p in positions))
-            length = span.tokens if KIND_GROUPS.get(kind) not in ("list", "reason", "definition", "sentence", "clause") else 3
+            phrase_kind = KIND_GROUPS.get(kind) in ("list", "reason", "definition", "sentence", "clause")
+            length = 3 if phrase_kind else span.tokens
             f = np.zeros(len(FEATURES))
             f[col["s_dense"]] = sentence.dense
             f[col["s_lex"]] = sentence.lexical

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from index.lexical import STOP_WORDS, capitalised_terms, stem, words
 
 
-class AnswerType(str, Enum):
+class AnswerType(StrEnum):
     PERSON = "person"
     DATE = "date"
     PLACE = "place"

@@ -128,6 +128,9 @@ def _noun_chunks(text: str, tokens: np.ndarray) -> list[tuple[int, int, bool]]:
     return chunks
 
 
+_LIST_GLUE = re.compile(r"\s*(,|, and|and|, or|or)\s*")
+
+
 def _lists(
     text: str, chunks: list[tuple[int, int, bool]], entities: np.ndarray,
 ) -> list[tuple[int, int]]:
@@ -145,7 +148,7 @@ def _lists(
     i = 0
     while i < len(merged):
         j = i
-        while j + 1 < len(merged) and re.fullmatch(r"\s*(,|, and|and|, or|or)\s*", text[merged[j][1]: merged[j + 1][0]]):
+        while j + 1 < len(merged) and _LIST_GLUE.fullmatch(text[merged[j][1]: merged[j + 1][0]]):
             j += 1
         if j - i >= 2:
             out.append((merged[i][0], merged[j][1]))
@@ -158,7 +161,7 @@ def _clauses_after_causal(text: str, start: int, end: int) -> list[tuple[int, in
     out = []
     sentence = text[start:end]
     for match in CAUSAL.finditer(sentence):
-        clause_start = match.start() if match.group(0).startswith(("which", "is", "are", "was", "were")) else match.end()
+        clause_start = match.end()
         if match.group(0).startswith(("which", "is ", "are ", "was ", "were ")):
             clause_start = match.start() + match.group(0).find(" ") + 1
         stop = re.search(r"[;.!?]|,\s+(?:but|while|whereas|although)\b|\"|\u201d", sentence[match.end():])

@@ -31,6 +31,7 @@ from qa.question import analyse  # noqa: E402
 
 WORK = Path("var/bench")
 from qa.answerer import CONFIDENCE_FEATURES  # noqa: E402
+
 FOLDS = 4
 
 
@@ -127,7 +128,8 @@ def main() -> None:
                 for s in sentences:
                     text = index.sentence_text(s.row)
                     sent_x.append([s.dense, s.lexical, s.bigram, s.passage, s.names, 1.0])
-                    sent_y.append(float(int(index.sentences[s.row, 0]) == gold_row and any(a in text for a in q.answers)))
+                    in_gold = int(index.sentences[s.row, 0]) == gold_row
+                    sent_y.append(float(in_gold and any(a in text for a in q.answers)))
                     sent_fold.append(fold_of[q.article])
             items.append((q, info, sentences, is_present))
     sent_x, sent_y, sent_fold = np.array(sent_x), np.array(sent_y), np.array(sent_fold)
@@ -140,7 +142,8 @@ def main() -> None:
     groups: list[tuple[int, int, int]] = []  # per item: start, end rows in span arrays, item index
     for n, (q, info, sentences, is_present) in enumerate(items):
         for s in sentences:
-            object.__setattr__(s, "score", float(np.array([s.dense, s.lexical, s.bigram, s.passage, s.names, 1.0]) @ sentence_w))
+            row = np.array([s.dense, s.lexical, s.bigram, s.passage, s.names, 1.0])
+            object.__setattr__(s, "score", float(row @ sentence_w))
         sentences.sort(key=lambda s: -s.score)
         spans = extractor.best_spans(info, sentences)
         begin = len(span_x)
@@ -152,8 +155,6 @@ def main() -> None:
             span_q.append(n)
         groups.append((begin, len(span_x), n))
     span_x, span_y, span_fold = np.array(span_x), np.array(span_y), np.array(span_fold)
-    labels = (span_y >= 0.6).astype(float)
-    present_rows = np.array([items[i][3] for i in span_q])
 
     def top_f1(weights: np.ndarray, fold: int | None) -> float:
         scores, total, count = span_x @ weights, 0.0, 0
@@ -164,7 +165,6 @@ def main() -> None:
             count += 1
         return total / max(count, 1)
 
-    from qa.extractor import load_weights
 
     from qa.extractor import DEFAULT_WEIGHTS
 
@@ -172,7 +172,6 @@ def main() -> None:
     default_w = hand
     held_out = []
     for fold in range(FOLDS):
-        train = (span_fold != fold) & present_rows
         w = fit_listwise(span_x, span_y, [(b, e) for b, e, n in groups
                                           if items[n][3] and fold_of[items[n][0].article] != fold],
                          l2=args.l2, prior=hand)
@@ -229,7 +228,8 @@ def main() -> None:
     print("held-out abstention trade-off (threshold: share of hidden-article questions abstained / "
           "share of right answers kept):")
     for threshold in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
-        print(f"  {threshold:.1f}: {np.mean(held[conf_y == 0] < threshold):.3f} / {np.mean(held[conf_y == 1] >= threshold):.3f}")
+        declined, kept = np.mean(held[conf_y == 0] < threshold), np.mean(held[conf_y == 1] >= threshold)
+        print(f"  {threshold:.1f}: {declined:.3f} / {kept:.3f}")
 
     # The abstention threshold: the lowest that declines at least `--decline` of the questions whose article
     # is hidden (held-out folds). Higher thresholds decline more unanswerable questions but also more right
