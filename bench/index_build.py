@@ -12,9 +12,9 @@ changes one article, times the incremental refresh (ensure_index), and restores 
 Stages (marked by build_index's on_stage callback, with the encode calls timed around the embedder):
     scan      corpus read, decode, clean, titles (before on_stage("segment"))
     segment   pysbd sentence spans + passage windows
-    annotate  spaCy en_core_web_sm NER + tagger over every article
-    embed     the two Embedder.encode calls (sentences, then passages)
-    write     assemble arrays, FAISS indexes, BM25, checksums, fsync, activate
+    annotate  only starts spaCy tagging in a second thread (it runs alongside the embedding)
+    embed     the two Embedder.encode calls (sentences, then passages), tagging alongside
+    write     waiting for tagging to finish, then assembling and writing the build
 Both models are loaded before the build timer starts; their load times are printed separately.
 """
 

@@ -358,12 +358,14 @@ def _compute_parts(
         for r, ss, ws in zip(records, spans, windows, strict=True) for f, last in ws
     ]
     if on_stage:
-        on_stage("embed")  # tagging runs alongside: see below
+        on_stage("annotate")  # tagging starts here and runs alongside the embedding: see below
     # spaCy tagging runs in a second thread while the model encodes: torch leaves part of a core idle
     # between batches (about 1.4 of 2 cores busy, measured on the BBC set), which tagging fills, so the
     # build takes about as long as encoding alone. Both release the GIL in their numeric kernels.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="annotate") as pool:
         tagging = pool.submit(lambda: list(annotate([r.text for r in records])))
+        if on_stage:
+            on_stage("embed")
         sentence_vectors = embedder.encode(sentence_texts, progress=progress)
         passage_vectors = embedder.encode(passage_texts, progress=progress)
         notes = tagging.result()
