@@ -50,22 +50,23 @@ class ChatService:
         Raises QuestionError for an unusable question and ConversationNotFound for an unknown id.
         """
         question = validate_question(question)
+        fresh = conversation_id is None
         if conversation_id is None:
             conversation_id = self.store.create()
         elif not self.store.exists(conversation_id):
             raise ConversationNotFound(conversation_id)
-        answer = self._reply(question, conversation_id)
+        answer = self._reply(question, conversation_id, fresh)
         payload = {**answer.to_dict(), "kind": answer.kind, "answer_type": answer.answer_type,
                    "doc_id": answer.doc_id}
         position = self.store.append(conversation_id, question, answer.resolved_question, answer.answer, payload)
         return ChatReply(conversation_id, position, answer)
 
-    def _reply(self, question: str, conversation_id: str) -> Answer:
+    def _reply(self, question: str, conversation_id: str, fresh: bool = False) -> Answer:
         talk = classify(question)
         if talk:
             return Answer(question=question, resolved_question=question, answer=None,
                           message=reply(talk, self.examples), confidence=1.0, kind="smalltalk")
-        turns = self.store.turns(conversation_id, limit=HISTORY_TURNS)
+        turns = [] if fresh else self.store.turns(conversation_id, limit=HISTORY_TURNS)
         answered = [t for t in turns if t.payload.get("kind") in ("answer", "summary", "abstain")]
         resolved = question
         if answered and needs_history(question):

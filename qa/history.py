@@ -1,13 +1,16 @@
 """Conversations stored in SQLite, so they survive a restart and concurrent writers never corrupt them.
 
-Each operation opens its own connection (WAL journal, busy timeout), and a turn's position is taken
-inside an IMMEDIATE transaction, so two requests appending to one conversation serialise cleanly.
+Each thread keeps its own connection (WAL journal, busy timeout), and a turn's position is taken inside
+an IMMEDIATE transaction, so two requests appending to one conversation serialise cleanly. WAL with
+synchronous=NORMAL survives a killed process (committed transactions are in the WAL file); only a power
+loss may drop the last few commits, never corrupting the file.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -55,19 +58,21 @@ class ConversationStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=True)
             db.execute("PRAGMA busy_timeout=30000")
             db.execute("PRAGMA foreign_keys=ON")
-            yield db
-        finally:
-            db.close()
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+        yield db
 
     def create(self) -> str:
         conversation_id = uuid.uuid4().hex
