@@ -539,11 +539,6 @@ def _activate(index_dir: Path, tmp: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def describe(loaded: LoadedIndex) -> dict[str, Any]:
-    counts = loaded.manifest.get("counts", {})
-    return {"path": str(loaded.path), **counts, "model": loaded.manifest["settings"]["model"]}
-
-
 __all__ = [
     "BuildReport", "DocumentRecord", "IndexStale", "LoadedIndex", "build_index", "ensure_index",
     "load_index", "make_search",

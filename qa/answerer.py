@@ -96,14 +96,6 @@ class Answerer:
         self.confidence_weights = _confidence_weights()
         self.index = index
 
-    @classmethod
-    def from_index(cls, index: LoadedIndex, embedder: Embedder) -> Answerer:
-        self = cls(Path("."), index.path, embedder.name)
-        self.embedder = embedder
-        self.batcher = MicroBatcher(embedder.encode)
-        self._attach(index)
-        return self
-
     # ------------------------------------------------------------------ asking
 
     def embed_question(self, question: str) -> np.ndarray:
@@ -193,15 +185,7 @@ class Answerer:
         self, question: str, resolved: str, info: QuestionInfo, sentences: list[ScoredSentence],
         message: str | None = None, confidence: float = 0.0,
     ) -> Answer:
-        related = []
-        seen_docs: set[int] = set()
-        for s in sentences:
-            if len(related) >= 3:
-                break
-            if s.row in seen_docs:
-                continue
-            seen_docs.add(s.row)
-            related.append(self._citation(s.row))
+        related = [self._citation(s.row) for s in sentences[:3]]
         return Answer(
             question=question, resolved_question=resolved, answer=None,
             message=message or "The briefing does not say. These passages are the closest it has.",
