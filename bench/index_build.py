@@ -6,8 +6,9 @@ same process encodes exactly the texts the build embedded (every sentence, and p
 passage) for every passage) with the same model object and batch size, and compares throughput. Finally it
 changes one article, times the incremental refresh (ensure_index), and restores it.
 
-    .venv/bin/python bench/index_build.py                 # whole BBC set (about 25 minutes on 2 cores)
-    .venv/bin/python bench/index_build.py --limit 20      # first 20 files of each category, for a quick run
+    .venv/bin/python bench/index_build.py              # whole BBC set: ~21 min build + ~18 min bare encode
+    .venv/bin/python bench/index_build.py --limit 20   # first 20 files of each category, for a quick run
+    .venv/bin/python bench/index_build.py --incremental-only --index-dir DIR   # refresh timings only
 
 Stages (marked by build_index's on_stage callback, with the encode calls timed around the embedder):
     scan      corpus read, decode, clean, titles (before on_stage("segment"))
@@ -144,6 +145,77 @@ def embedded_texts(loaded) -> tuple[list[str], list[str], np.ndarray, np.ndarray
     return sentences, passages, np.array(s_rows, dtype=np.int64), np.array(p_rows, dtype=np.int64)
 
 
+def components(corpus: Path, index_dir: Path) -> None:
+    """Re-time the pieces of scan and write (and of an incremental refresh) one by one."""
+    import bm25s
+
+    print("\n== components, re-timed separately ==")
+    t = time.perf_counter()
+    scan = scan_corpus(corpus)
+    print(f"scan_corpus: {time.perf_counter() - t:.2f}s ({len(scan.articles)} articles)")
+    t = time.perf_counter()
+    loaded = load_index(index_dir)
+    print(f"load_index (verify checksums): {time.perf_counter() - t:.2f}s")
+    build = current_build(index_dir)
+    t = time.perf_counter()
+    load_index(index_dir, verify_files=False)
+    print(f"load_index (no verify): {time.perf_counter() - t:.2f}s")
+    t = time.perf_counter()
+    for p in build.rglob("*"):
+        if p.is_file():
+            sha256_file(p)
+    print(f"sha256 of every build file: {time.perf_counter() - t:.2f}s")
+    for key in ("passage_vectors", "sentence_vectors"):
+        vecs = getattr(loaded, key)
+        t = time.perf_counter()
+        make_search(vecs)
+        print(f"make_search({key}, n={len(vecs)}): {time.perf_counter() - t:.2f}s")
+    t = time.perf_counter()
+    passage_terms = [terms(loaded.documents[d].title + " " + loaded.documents[d].text[s:e]) or ["\u2205"]
+                     for d, s, e, _, _ in loaded.passages]
+    t_terms = time.perf_counter() - t
+    bm25s.BM25().index(passage_terms, show_progress=False)
+    print(f"BM25: terms {t_terms:.2f}s, index {time.perf_counter() - t - t_terms:.2f}s")
+
+
+def incremental(corpus: Path, index_dir: Path, embedder: TimedEmbedder, modify: str,
+                settings_refresh: bool = False) -> None:
+    """Change one article (a real file replaces its symlink), refresh, restore it, refresh again."""
+    def refresh(label: str) -> None:
+        embedder.calls.clear()
+        log(f"ensure_index ({label}) ...")
+        t = time.perf_counter()
+        _, rep = ensure_index(corpus, index_dir, embedder)
+        secs = time.perf_counter() - t
+        if rep is None:
+            print(f"{label}: {secs:.2f}s, index was fresh (no build)")
+        else:
+            enc = sum(b - a for _, a, b in embedder.calls)
+            print(f"{label}: {secs:.2f}s total (build {rep.seconds:.2f}s, encode {enc:.2f}s) "
+                  f"embedded={rep.embedded_documents} reused={rep.reused_documents} reason: {rep.reason}")
+
+    if settings_refresh:
+        refresh("bring the index to the current settings")
+    link = corpus / modify
+    if not link.is_symlink():
+        link = next(p for p in sorted(corpus.rglob("*.txt")) if p.is_symlink())
+    rel = link.relative_to(corpus).as_posix()
+    original = os.readlink(link)
+    text = Path(original).read_text(encoding="utf-8")
+    print(f"\n== incremental rebuild: {rel} changed ==")
+
+    try:
+        link.unlink()
+        added = "\n\nA sentence added by bench/index_build.py changes this article.\n"
+        link.write_text(text.rstrip("\n") + added, encoding="utf-8")
+        refresh("changed article")
+    finally:
+        link.unlink(missing_ok=True)
+        os.symlink(original, link)
+    refresh("article restored")
+    refresh("no change")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--limit", type=int, default=0, help="first N files of each BBC category (0 = all)")
@@ -154,6 +226,10 @@ def main() -> None:
     ap.add_argument("--modify", default="business/001.txt", help="article changed for the incremental run")
     ap.add_argument("--no-bare", action="store_true", help="skip the bare SentenceTransformer.encode run")
     ap.add_argument("--no-incremental", action="store_true", help="skip the incremental-rebuild run")
+    ap.add_argument("--no-components", action="store_true", help="skip re-timing scan/load/FAISS/BM25")
+    ap.add_argument("--incremental-only", action="store_true",
+                    help="no full build: refresh the existing index to the current settings, then time "
+                         "one changed article (the corpus folder is kept if it exists)")
     args = ap.parse_args()
     suffix = f"-lim{args.limit}" if args.limit else ""
     corpus = args.corpus_dir or WORK / f"bbc-corpus{suffix}"
@@ -164,10 +240,16 @@ def main() -> None:
     print(f"python {platform.python_version()}  torch {torch.__version__} threads={torch.get_num_threads()}  "
           f"QA_TORCH_THREADS={os.environ.get('QA_TORCH_THREADS', '(unset)')}  nproc={os.cpu_count()}")
     log("start")
-    n_links = make_corpus(args.bbc_dir, args.seed, corpus, args.limit)
-    print(f"corpus: {corpus} ({n_links} BBC symlinks + seed copy {args.seed.name})")
-    print(f"index:  {index_dir} (fresh)")
-    fresh_index_dir(index_dir)
+    if args.incremental_only and (corpus / MARKER).exists():
+        print(f"corpus: {corpus} (kept)")
+    else:
+        n_links = make_corpus(args.bbc_dir, args.seed, corpus, args.limit)
+        print(f"corpus: {corpus} ({n_links} BBC symlinks + seed copy {args.seed.name})")
+    if args.incremental_only:
+        print(f"index:  {index_dir} (existing)")
+    else:
+        print(f"index:  {index_dir} (fresh)")
+        fresh_index_dir(index_dir)
 
     embedder = TimedEmbedder()
     t = time.perf_counter()
@@ -182,6 +264,14 @@ def main() -> None:
     warm = time.perf_counter() - t
     print(f"model load: MiniLM {model_load:.1f}s  spaCy {spacy_load:.1f}s  warm-up batch {warm:.1f}s  "
           f"(none of these in build time)  batch_size={embedder.batch_size}")
+
+    if args.incremental_only:
+        if not args.no_components:
+            components(corpus, index_dir)
+        incremental(corpus, index_dir, embedder, args.modify, settings_refresh=True)
+        print(f"\npeak RSS: {peak_rss_mb():.0f} MiB")
+        log("end")
+        return
 
     # ------------------------------------------------------------------------------------ full build
     marks: list[tuple[str, float, float]] = []
@@ -231,9 +321,7 @@ def main() -> None:
     build_pps = report.passages / build_s
     print(f"build passages/s: {build_pps:.2f}  (documents/s {report.documents / build_s:.2f})")
 
-    t = time.perf_counter()
     loaded = load_index(index_dir)
-    load_verified = time.perf_counter() - t
     build = current_build(index_dir)
     apparent, allocated = du(build)
     print(f"index size on disk: {allocated / 2**20:.1f} MiB allocated (du), "
@@ -278,67 +366,10 @@ def main() -> None:
         print(f"build/bare ratio in CPU seconds (bare CPU / build CPU): {bare_cpu / (cpu1 - cpu0):.3f}")
         print(f"vectors match the index: min cosine sentences {s_cos.min():.6f}, passages {p_cos.min():.6f}")
 
-    # -------------------------------------------------------------- components of scan and write
-    print("\n== components, re-timed separately ==")
-    t = time.perf_counter()
-    scan = scan_corpus(corpus)
-    print(f"scan_corpus: {time.perf_counter() - t:.2f}s ({len(scan.articles)} articles)")
-    print(f"load_index (verify checksums): {load_verified:.2f}s")
-    t = time.perf_counter()
-    load_index(index_dir, verify_files=False)
-    print(f"load_index (no verify): {time.perf_counter() - t:.2f}s")
-    t = time.perf_counter()
-    for p in build.rglob("*"):
-        if p.is_file():
-            sha256_file(p)
-    print(f"sha256 of every build file: {time.perf_counter() - t:.2f}s")
-    for key in ("passage_vectors", "sentence_vectors"):
-        vecs = getattr(loaded, key)
-        t = time.perf_counter()
-        make_search(vecs)
-        print(f"make_search({key}, n={len(vecs)}): {time.perf_counter() - t:.2f}s")
-    import bm25s
-
-    t = time.perf_counter()
-    passage_terms = [terms(loaded.documents[d].title + " " + loaded.documents[d].text[s:e]) or ["\u2205"]
-                     for d, s, e, _, _ in loaded.passages]
-    t_terms = time.perf_counter() - t
-    bm25s.BM25().index(passage_terms, show_progress=False)
-    print(f"BM25: terms {t_terms:.2f}s, index {time.perf_counter() - t - t_terms:.2f}s")
-
-    # ------------------------------------------------------------------------ incremental rebuild
+    if not args.no_components:
+        components(corpus, index_dir)
     if not args.no_incremental:
-        link = corpus / args.modify
-        if not link.is_symlink():
-            link = next(p for p in sorted(corpus.rglob("*.txt")) if p.is_symlink())
-        rel = link.relative_to(corpus).as_posix()
-        original = os.readlink(link)
-        text = Path(original).read_text(encoding="utf-8")
-        print(f"\n== incremental rebuild: {rel} changed ==")
-
-        def refresh(label: str) -> None:
-            embedder.calls.clear()
-            log(f"ensure_index ({label}) ...")
-            t = time.perf_counter()
-            _, rep = ensure_index(corpus, index_dir, embedder)
-            secs = time.perf_counter() - t
-            if rep is None:
-                print(f"{label}: {secs:.2f}s, index was fresh (no build)")
-            else:
-                enc = sum(b - a for _, a, b in embedder.calls)
-                print(f"{label}: {secs:.2f}s total (build {rep.seconds:.2f}s, encode {enc:.2f}s) "
-                      f"embedded={rep.embedded_documents} reused={rep.reused_documents} reason: {rep.reason}")
-
-        try:
-            link.unlink()
-            added = "\n\nA sentence added by bench/index_build.py changes this article.\n"
-            link.write_text(text.rstrip("\n") + added, encoding="utf-8")
-            refresh("changed article")
-        finally:
-            link.unlink(missing_ok=True)
-            os.symlink(original, link)
-        refresh("article restored")
-        refresh("no change")
+        incremental(corpus, index_dir, embedder, args.modify)
 
     print(f"\npeak RSS: {peak_rss_mb():.0f} MiB")
     log("end")

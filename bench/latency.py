@@ -1,10 +1,23 @@
-"""Question latency over HTTP on loopback next to the model's floor, plus cold start and concurrency.
+"""Sequential question latency over HTTP on loopback, next to the model's floor, in the same run.
 
-Sequential POST /api/ask (p50/p95) against one bare SentenceTransformer.encode of the same question,
-measured in the same run; then N concurrent clients (bounded request count) for throughput; cold start
-is the time from process start to a healthy server with a built index.
+Starts `qa serve` on 127.0.0.1 (bench/serve_util.py), warms it up, then sends --requests POST /api/ask one
+after another, cycling through a fixed list of 40 questions (30 from tests/questions/seed_single.jsonl, 10
+generic news questions). The floor is one bare `SentenceTransformer.encode([question],
+normalize_embeddings=True)` of the same question in this process, with the same number of torch threads
+as the server; each HTTP request is followed by the floor measurement of the same question, so both
+see the same machine load. Prints p50/p95/p99 and the ratios p50/floor p50 (target <= 1.5) and
+p95/floor p95 (target <= 3).
 
-    .venv/bin/python bench/latency.py [--corpus-dir DIR --index-dir DIR] [--requests 200] [--clients 1 2 4 8]
+    .venv/bin/python bench/latency.py [--corpus seed|bbc|all] [--requests 200] [--torch-threads N] [--json OUT]
+                                      [--breakdown]
+
+--breakdown: after the server has stopped, load the same index in this process and time, per question,
+the answerer's own work with the question vector given (retrieval, sentence and span scoring) and a whole
+ChatService.ask (embedding through the micro-batcher, answering, the SQLite write); what HTTP adds is the
+rest (uvicorn, FastAPI validation and serialisation, JSON, the client).
+
+--corpus seed: a copy of the seed briefing (var/bench/serve-seed/); bbc: the 2,225 BBC articles + the
+seed (var/bench/bbc-corpus, made like bench/index_build.py makes it if missing); all: both, one after the other.
 """
 
 from __future__ import annotations
@@ -13,8 +26,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -22,101 +33,185 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.serve_util import REPO, rss_mib, seed_corpus, start_server, stop_server  # noqa: E402
+from bench.serve_util import (  # noqa: E402
+    REPO,
+    WORK,
+    default_torch_threads,
+    load,
+    machine,
+    percentile,
+    prepare,
+    rss_mib,
+    start_server,
+    stop_server,
+)
+
+GENERIC = [
+    "What happened to the company's profits?",
+    "Who won the match?",
+    "What did the minister say about the economy?",
+    "When will the election be held?",
+    "Which film won the award?",
+    "How much did the deal cost?",
+    "Who is the chief executive?",
+    "Where was the meeting held?",
+    "Why did the shares fall?",
+    "What is the new phone called?",
+]
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+def question_list(seed_count: int = 30) -> list[str]:
+    """The fixed 40 questions: the first 30 distinct seed questions, then 10 generic ones."""
+    seed: list[str] = []
+    for line in (REPO / "tests" / "questions" / "seed_single.jsonl").read_text().splitlines():
+        if line.strip():
+            q = json.loads(line)["question"]
+            if q not in seed:
+                seed.append(q)
+    return seed[:seed_count] + GENERIC
 
 
-def questions() -> list[str]:
-    lines = (REPO / "tests" / "questions" / "seed_single.jsonl").read_text().splitlines()
-    return [json.loads(line)["question"] for line in lines if line.strip()]
+def summary(values: list[float]) -> dict[str, float]:
+    return {"p50": percentile(values, 0.5), "p95": percentile(values, 0.95), "p99": percentile(values, 0.99),
+            "mean": sum(values) / len(values), "n": len(values)}
 
 
-def concurrent_round(base: str, asked: list[str], clients: int, requests: int) -> tuple[float, list[float], int]:
-    """`clients` threads share `requests` questions; returns (questions/s, latencies in ms, 5xx count)."""
-    per_client = max(1, requests // clients)
-    times: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-
-    def run(offset: int) -> None:
-        with httpx.Client(base_url=base, timeout=60) as own:
-            for i in range(per_client):
-                started = time.perf_counter()
-                response = own.post("/api/ask", json={"question": asked[(offset + i) % len(asked)]})
-                with lock:
-                    times.append((time.perf_counter() - started) * 1000)
-                    errors[0] += response.status_code >= 500
-
-    workers = [threading.Thread(target=run, args=(c * 7,)) for c in range(clients)]
+def measure(corpus: str, args: argparse.Namespace, questions: list[str], model) -> dict:  # noqa: ANN001
+    corpus_dir, index_dir, db = prepare(corpus)
+    log = WORK / "logs" / f"serve-latency-{corpus}.log"
     started = time.perf_counter()
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join(timeout=600)
-    return len(times) / (time.perf_counter() - started), times, errors[0]
-
-
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus-dir", type=Path)
-    ap.add_argument("--index-dir", type=Path)
-    ap.add_argument("--requests", type=int, default=200)
-    ap.add_argument("--clients", type=int, nargs="*", default=[1, 2, 4, 8])
-    args = ap.parse_args()
-    threads = os.environ.get("QA_TORCH_THREADS", "")
-    with tempfile.TemporaryDirectory() as tmp:
-        corpus = args.corpus_dir or seed_corpus(Path(tmp) / "corpus")
-        index = args.index_dir or Path(tmp) / "index"
-        db = Path(tmp) / "conversations.sqlite3"
-        process, base, _ = start_server(corpus, index, db)  # builds the index if needed
-        stop_server(process)
-        process, base, cold = start_server(corpus, index, db)
-        try:
-            asked = questions()
-            client = httpx.Client(base_url=base, timeout=60)
-            first = time.perf_counter()
-            client.post("/api/ask", json={"question": asked[0]}).raise_for_status()
-            cold_first = cold + (time.perf_counter() - first)
-            for q in asked[:10]:  # warm-up
-                client.post("/api/ask", json={"question": q})
-            http_ms = []
-            for i in range(args.requests):
-                started = time.perf_counter()
-                client.post("/api/ask", json={"question": asked[i % len(asked)]}).raise_for_status()
-                http_ms.append((time.perf_counter() - started) * 1000)
-            # The floor: one bare encode of the same question, in this process, same thread count.
-            from index.embedder import Embedder
-
-            model = Embedder().load()._model
-            for q in asked[:10]:
-                model.encode([q], normalize_embeddings=True)
-            floor_ms = []
-            for i in range(args.requests):
-                started = time.perf_counter()
-                model.encode([asked[i % len(asked)]], normalize_embeddings=True)
-                floor_ms.append((time.perf_counter() - started) * 1000)
+    process, base = start_server(corpus_dir, index_dir, db, torch_threads=args.torch_threads, log=log,
+                                 timeout=args.start_timeout)
+    print(f"[{corpus}] server up in {time.perf_counter() - started:.1f}s ({base}, log {log})", flush=True)
+    http_ms: list[float] = []
+    floor_ms: list[float] = []
+    errors: dict[int, int] = {}
+    try:
+        with httpx.Client(base_url=base, timeout=60) as client:
             health = client.get("/api/health").json()
-            print(f"corpus: {health['documents']} documents, {health['passages']} passages; "
-                  f"QA_TORCH_THREADS={threads or '(unset)'}; load {os.getloadavg()[0]:.2f}")
-            print(f"cold start to healthy server: {cold:.1f}s; to first answer: {cold_first:.1f}s")
-            p50, p95 = percentile(http_ms, 0.5), percentile(http_ms, 0.95)
-            f50, f95 = percentile(floor_ms, 0.5), percentile(floor_ms, 0.95)
-            print(f"POST /api/ask sequential: p50 {p50:.1f} ms  p95 {p95:.1f} ms  (n={len(http_ms)})")
-            print(f"bare encode floor:        p50 {f50:.1f} ms  p95 {f95:.1f} ms")
-            print(f"ratio: p50 {p50 / f50:.2f}x (target <= 1.5)  p95 {p95 / f95:.2f}x (target <= 3)")
-            for clients in args.clients:
-                rate, times, errors = concurrent_round(base, asked, clients, args.requests)
-                print(f"{clients} clients: {rate:.1f} questions/s  p50 {percentile(times, 0.5):.1f} ms"
-                      f"  p95 {percentile(times, 0.95):.1f} ms  5xx errors {errors}")
-            rss, peak = rss_mib(process.pid)
-            print(f"server memory: RSS {rss:.0f} MiB (peak {peak:.0f} MiB)")
-        finally:
-            stop_server(process)
+            for q in questions:  # warm-up: every question once, server and floor
+                client.post("/api/ask", json={"question": q})
+                model.encode([q], normalize_embeddings=True)
+            load_before = load()
+            deadline = time.monotonic() + args.max_seconds
+            for i in range(args.requests):
+                if time.monotonic() > deadline:
+                    print(f"[{corpus}] stopped after {i} requests: --max-seconds reached", flush=True)
+                    break
+                q = questions[i % len(questions)]
+                t0 = time.perf_counter()
+                response = client.post("/api/ask", json={"question": q})
+                t1 = time.perf_counter()
+                if response.status_code != 200:
+                    errors[response.status_code] = errors.get(response.status_code, 0) + 1
+                http_ms.append((t1 - t0) * 1000)
+                t0 = time.perf_counter()
+                model.encode([q], normalize_embeddings=True)
+                floor_ms.append((time.perf_counter() - t0) * 1000)
+            load_after = load()
+        rss, peak = rss_mib(process.pid)
+    finally:
+        stop_server(process)
+    http, floor = summary(http_ms), summary(floor_ms)
+    return {
+        "corpus": corpus, "documents": health["documents"], "passages": health["passages"],
+        "http_ms": http, "floor_ms": floor, "errors": errors,
+        "ratio_p50": http["p50"] / floor["p50"], "ratio_p95": http["p95"] / floor["p95"],
+        "rss_mib": round(rss), "peak_rss_mib": round(peak), "load_before": load_before, "load_after": load_after,
+    }
+
+
+def breakdown(corpus: str, questions: list[str], requests: int) -> dict:
+    """In-process timings over the index the server used (see --breakdown in the docstring)."""
+    import tempfile
+
+    from qa.answerer import Answerer
+    from qa.chat import ChatService
+    from qa.history import ConversationStore
+
+    corpus_dir, index_dir, _ = prepare(corpus)
+    answerer = Answerer(corpus_dir, index_dir).load()
+    vectors = {q: answerer.embedder.encode([q])[0] for q in questions}
+    work_ms, chat_ms = [], []
+    with tempfile.TemporaryDirectory(prefix="qa-breakdown-") as tmp:
+        chat = ChatService(answerer, ConversationStore(Path(tmp) / "conversations.sqlite3"))
+        for q in questions:  # warm-up
+            answerer.ask(q, question_vector=vectors[q])
+            chat.ask(q)
+        for i in range(requests):
+            q = questions[i % len(questions)]
+            t0 = time.perf_counter()
+            answerer.ask(q, question_vector=vectors[q])
+            t1 = time.perf_counter()
+            chat.ask(q)
+            t2 = time.perf_counter()
+            work_ms.append((t1 - t0) * 1000)
+            chat_ms.append((t2 - t1) * 1000)
+    return {"answer_work_ms": summary(work_ms), "chat_ask_ms": summary(chat_ms)}
+
+
+def report(r: dict) -> None:
+    h, f = r["http_ms"], r["floor_ms"]
+    ok50, ok95 = r["ratio_p50"] <= 1.5, r["ratio_p95"] <= 3
+    print(f"\n== {r['corpus']}: {r['documents']} documents, {r['passages']} passages "
+          f"(load average before {r['load_before']}, after {r['load_after']})")
+    print(f"POST /api/ask (HTTP, sequential): p50 {h['p50']:.1f} ms  p95 {h['p95']:.1f} ms  p99 {h['p99']:.1f} ms  "
+          f"mean {h['mean']:.1f} ms  (n={h['n']}, non-200: {r['errors'] or 0})")
+    print(f"bare encode (floor):              p50 {f['p50']:.1f} ms  p95 {f['p95']:.1f} ms  p99 {f['p99']:.1f} ms  "
+          f"mean {f['mean']:.1f} ms")
+    print(f"ratio p50 {r['ratio_p50']:.2f} (target <= 1.5: {'met' if ok50 else 'MISSED'})  "
+          f"p95 {r['ratio_p95']:.2f} (target <= 3: {'met' if ok95 else 'MISSED'})")
+    print(f"server memory after the run: RSS {r['rss_mib']} MiB, peak {r['peak_rss_mib']} MiB")
+    if "breakdown" in r:
+        w, c = r["breakdown"]["answer_work_ms"], r["breakdown"]["chat_ask_ms"]
+        print(f"in process: answer work without the encode p50 {w['p50']:.1f} ms  p95 {w['p95']:.1f} ms; "
+              f"ChatService.ask (encode + answer + store) p50 {c['p50']:.1f} ms  p95 {c['p95']:.1f} ms; "
+              f"HTTP adds ~{h['p50'] - c['p50']:.1f} ms at p50")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", choices=["seed", "bbc", "all"], default="seed")
+    ap.add_argument("--requests", type=int, default=200, help="measured requests per corpus (default 200)")
+    ap.add_argument("--torch-threads", type=int, default=default_torch_threads(),
+                    help="torch threads for the server (QA_TORCH_THREADS) and the floor; default "
+                         "QA_TORCH_THREADS or 1 (see bench/serve_util.py:default_torch_threads)")
+    ap.add_argument("--max-seconds", type=float, default=600, help="time bound of the measured loop, per corpus")
+    ap.add_argument("--start-timeout", type=float, default=1800, help="bound on server start (a first build)")
+    ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument("--breakdown", action="store_true", help="also time the answerer and ChatService in process")
+    args = ap.parse_args()
+
+    # The floor runs in this process with the server's thread count (the Embedder reads QA_TORCH_THREADS).
+    os.environ["QA_TORCH_THREADS"] = str(args.torch_threads)
+    import torch
+
+    torch.set_num_threads(args.torch_threads)
+    from index.embedder import Embedder
+
+    model = Embedder().load()._model
+    questions = question_list()
+    print(f"machine: {machine()}")
+    print(f"torch threads: server QA_TORCH_THREADS={args.torch_threads}, this process "
+          f"torch.get_num_threads()={torch.get_num_threads()}; {len(questions)} questions, "
+          f"{args.requests} measured requests per corpus", flush=True)
+    corpora = ["seed", "bbc"] if args.corpus == "all" else [args.corpus]
+    results = [measure(c, args, questions, model) for c in corpora]
+    if args.breakdown:
+        for r in results:
+            r["breakdown"] = breakdown(r["corpus"], questions, args.requests)
+    for r in results:
+        report(r)
+    if len(results) == 2:
+        seed, bbc = results
+        print(f"\nBBC vs seed: p50 {bbc['http_ms']['p50'] / seed['http_ms']['p50']:.2f}x  "
+              f"p95 {bbc['http_ms']['p95'] / seed['http_ms']['p95']:.2f}x")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"machine": machine(), "torch_threads": args.torch_threads,
+                                         "results": results}, indent=1))
+    return 1 if any(r["errors"] for r in results) else 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

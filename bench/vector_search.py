@@ -138,7 +138,19 @@ def ef_sweep(index: faiss.Index, queries: np.ndarray, truth: np.ndarray, values:
     index.hnsw.efSearch = keep
 
 
-def compare(label: str, base: np.ndarray, queries: np.ndarray, force_hnsw: bool) -> None:
+def threads_compare(label: str, index: faiss.Index, queries: np.ndarray, truth: np.ndarray) -> None:
+    """Single-query latency with 1 and with 2 OpenMP threads (FAISS defaults to one per core)."""
+    keep = faiss.omp_get_max_threads()
+    for threads in (1, 2):
+        faiss.omp_set_num_threads(threads)
+        measure(f"  {label}, {threads} OpenMP thread(s)", index, queries, truth)
+    faiss.omp_set_num_threads(keep)
+
+
+def compare(
+    label: str, base: np.ndarray, queries: np.ndarray, force_hnsw: bool, efc: tuple[int, ...] = (),
+    omp_compare: bool = False,
+) -> None:
     """Exact IndexFlatIP vs what make_search builds for `base` (and the forced HNSW branch if asked)."""
     print(f"\n-- {label}: {len(base)} vectors x {base.shape[1]}, {len(queries)} queries; "
           f"EXACT_SEARCH_LIMIT={store.EXACT_SEARCH_LIMIT}")
@@ -149,6 +161,8 @@ def compare(label: str, base: np.ndarray, queries: np.ndarray, force_hnsw: bool)
     print(f"  IndexFlatIP build {time.perf_counter() - t:.2f}s, +{rss_mb() - r0:.0f} MiB RSS")
     _, truth = flat.search(queries, K)
     measure("exact IndexFlatIP", flat, queries, truth)
+    if omp_compare:
+        threads_compare("exact IndexFlatIP", flat, queries, truth)
     variants = [("make_search choice", None)]
     if force_hnsw and len(base) <= store.EXACT_SEARCH_LIMIT:
         variants.append(("HNSW branch forced", 0))
@@ -167,6 +181,18 @@ def compare(label: str, base: np.ndarray, queries: np.ndarray, force_hnsw: bool)
         measure(f"{name}: {describe(index)}", index, queries, truth)
         if hasattr(index, "hnsw"):
             ef_sweep(index, queries, truth, (16, 32, 64, 256))
+        if omp_compare:
+            threads_compare(name, index, queries, truth)
+        del index
+    for value in efc:
+        # The store's HNSW with another efConstruction: build time against recall (a cheaper rebuild).
+        index = faiss.IndexHNSWFlat(base.shape[1], store.HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = value
+        index.hnsw.efSearch = store.HNSW_EF_SEARCH
+        t = time.perf_counter()
+        index.add(base)
+        print(f"  HNSW with efConstruction={value}: build {time.perf_counter() - t:.2f}s")
+        measure(f"  {describe(index)}", index, queries, truth)
         del index
 
 
@@ -184,7 +210,8 @@ def part_a(args: argparse.Namespace) -> None:
             mask[held] = False
             base = np.ascontiguousarray(vecs[mask])
             queries = perturb(vecs[held].copy(), args.query_cos, rng)
-            compare(f"real {key} (queries: held-out rows at cosine {args.query_cos})", base, queries, True)
+            compare(f"real {key} (queries: held-out rows at cosine {args.query_cos})", base, queries, True,
+                    efc=tuple(args.real_efc), omp_compare=args.omp_compare)
     for kind in args.synth_kinds:
         log(f"synthetic {kind} {args.synth_n} ...")
         synth = Synth(kind, args.synth_n, args.dim, seed=2)
@@ -282,6 +309,10 @@ def main() -> None:
     ap.add_argument("--dim", type=int, default=384)
     ap.add_argument("--queries", type=int, default=500, help="queries for part (a)")
     ap.add_argument("--query-cos", type=float, default=0.8, help="cosine between a query and its source")
+    ap.add_argument("--real-efc", type=int, nargs="*", default=[40],
+                    help="also build HNSW over the real vectors with these efConstruction values")
+    ap.add_argument("--omp-compare", action="store_true",
+                    help="on real vectors, also time single queries with 1 and 2 OpenMP threads")
     ap.add_argument("--synth-n", type=int, default=200_000)
     ap.add_argument("--synth-kinds", default="uniform,clustered")
     ap.add_argument("--big-n", type=int, default=1_000_000)

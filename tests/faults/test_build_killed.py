@@ -8,52 +8,76 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from index.embedder import Embedder
 from index.store import build_index, ensure_index, load_index
 
 pytestmark = pytest.mark.slow
 
-ARTICLE = "Officials from {n} countries met in Geneva on Monday. They agreed to share data on storms. " \
-          "The next meeting will be held in March.\n"
+REPO = Path(__file__).resolve().parents[2]
+
+# The rebuild, in a child process. Writing a build of six short articles takes milliseconds, so the child
+# pauses after writing its first array, as a slow disk would: the kill then lands on a half-written
+# `builds/.tmp-*` folder every time rather than by luck.
+REBUILD = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    import numpy, torch
+    from index.embedder import Embedder
+    from index.store import build_index
+
+    torch.set_num_threads(1)
+    real_save = numpy.save
+
+    def slow_save(*args, **kwargs):
+        real_save(*args, **kwargs)
+        time.sleep(120)
+
+    numpy.save = slow_save
+    build_index(Path(sys.argv[1]), Path(sys.argv[2]), Embedder(), rebuild=True)
+""")
 
 
-def write_corpus(folder: Path, count: int) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for n in range(count):
-        (folder / f"a{n:03d}.txt").write_text(ARTICLE.format(n=n + 2) * 3)
-
-
-def test_kill_during_build_leaves_previous_index(tmp_path: Path) -> None:
-    corpus, index = tmp_path / "corpus", tmp_path / "index"
-    write_corpus(corpus, 3)
-    build_index(corpus, index, Embedder())
+def test_kill_during_build_leaves_previous_index(
+    tmp_path: Path, embedder, write_corpus: Callable[[Path, dict[str, str]], Path],  # noqa: ANN001
+    articles: dict[str, str], more_articles: dict[str, str],
+) -> None:
+    corpus, index = write_corpus(tmp_path / "corpus", articles), tmp_path / "index"
+    build_index(corpus, index, embedder)
     before = load_index(index)
-    write_corpus(corpus, 150)  # enough new text that the rebuild runs for a while
-    script = textwrap.dedent(f"""
-        from pathlib import Path
-        from index.embedder import Embedder
-        from index.store import build_index
-        build_index(Path({str(corpus)!r}), Path({str(index)!r}), Embedder(), rebuild=True)
-    """)
-    child = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[2],
-                             start_new_session=True)
-    deadline = time.monotonic() + 120
+    assert sorted(d.doc_id for d in before.documents) == ["bridge", "council", "geneva"]
+
+    write_corpus(corpus, more_articles)
+    log = tmp_path / "rebuild.log"
+    with log.open("wb") as out:
+        child = subprocess.Popen([sys.executable, "-c", REBUILD, str(corpus), str(index)], cwd=REPO,
+                                 stdin=subprocess.DEVNULL, stdout=out, stderr=out, start_new_session=True)
     try:
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline and not list((index / "builds").glob(".tmp-*")):
-            assert child.poll() is None, "the build finished before it could be killed"
+            assert child.poll() is None, f"the rebuild ended ({child.returncode}) first:\n{log.read_text()[-2000:]}"
             time.sleep(0.05)
-        assert list((index / "builds").glob(".tmp-*")), "no build in progress was seen"
+        temporaries = list((index / "builds").glob(".tmp-*"))
+        assert temporaries, "no build in progress was seen within 120 s"
     finally:
         os.killpg(child.pid, signal.SIGKILL)
         child.wait(timeout=30)
-    after = load_index(index)  # verifies every checksum
+    assert child.returncode == -signal.SIGKILL
+    assert all(t.exists() for t in temporaries), "the half-written build is left behind by the kill"
+
+    # The previous build is still the live one, and loads with every checksum verified.
+    after = load_index(index)
     assert after.path == before.path
     assert [d.doc_id for d in after.documents] == [d.doc_id for d in before.documents]
-    refreshed, report = ensure_index(corpus, index, Embedder())
-    assert report is not None and report.documents == 150
+
+    # The next build takes the lock the dead process held, completes, and removes the stale temporary.
+    refreshed, report = ensure_index(corpus, index, embedder)
+    assert report is not None
+    assert (report.documents, report.reused_documents, report.embedded_documents) == (6, 3, 3)
+    assert sorted(d.doc_id for d in refreshed.documents) == [
+        "bridge", "council", "geneva", "harbour", "library", "marathon"]
     assert not list((index / "builds").glob(".tmp-*"))
-    assert len(refreshed.documents) == 150
+    assert [p.name for p in (index / "builds").iterdir()] == [refreshed.path.name]

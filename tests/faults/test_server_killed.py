@@ -2,43 +2,51 @@
 
 from __future__ import annotations
 
-import sys
+import signal
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from bench.serve_util import seed_corpus, start_server, stop_server  # noqa: E402
+from bench.serve_util import seed_corpus
 
 pytestmark = pytest.mark.slow
 
-QUESTIONS = ["Who convened the Critical Minerals Ministerial?", "When will it be held?",
-             "Who represented India there?"]
+TURNS = ["Who convened the Critical Minerals Ministerial?", "When will it be held?", "Who represented India there?"]
+FOURTH = "And the Finance Ministerial?"
 
 
-def test_answered_turns_survive_a_killed_server(tmp_path: Path) -> None:
-    corpus, index, db = seed_corpus(tmp_path / "corpus"), tmp_path / "index", tmp_path / "conv.sqlite3"
-    process, base, _ = start_server(corpus, index, db)
-    try:
-        conversation = None
-        answers = []
-        for question in QUESTIONS:
-            reply = httpx.post(f"{base}/api/ask", json={"question": question, "conversation_id": conversation},
-                               timeout=60).json()
-            conversation = reply["conversation_id"]
-            answers.append(reply["answer"])
-    finally:
-        stop_server(process, kill=True)
-    process, base, _ = start_server(corpus, index, db)
-    try:
-        turns = httpx.get(f"{base}/api/conversations/{conversation}", timeout=30).json()["turns"]
-        assert [t["question"] for t in turns] == QUESTIONS
-        assert [t["answer"] for t in turns] == answers
-        follow_up = httpx.post(f"{base}/api/ask", json={"question": "Who convened the Finance Ministerial?",
-                                                        "conversation_id": conversation}, timeout=60)
-        assert follow_up.status_code == 200
-        assert len(httpx.get(f"{base}/api/conversations/{conversation}", timeout=30).json()["turns"]) == 4
-    finally:
-        stop_server(process)
+def test_answered_turns_survive_a_killed_server(tmp_path: Path, servers: Callable) -> None:
+    corpus, index, db = seed_corpus(tmp_path / "corpus"), tmp_path / "index", tmp_path / "conversations.sqlite3"
+    process, base = servers(corpus, index, db, log=tmp_path / "serve.log")
+    conversation = None
+    replies, positions = [], []
+    with httpx.Client(base_url=base, timeout=60) as http:
+        for question in TURNS:
+            response = http.post("/api/ask", json={"question": question, "conversation_id": conversation})
+            assert response.status_code == 200, response.text
+            replies.append(response.json())
+            positions.append(int(response.headers["X-Turn-Position"]))
+            conversation = replies[-1]["conversation_id"]
+    assert len({r["conversation_id"] for r in replies}) == 1
+
+    process.send_signal(signal.SIGKILL)  # no shutdown hooks, no chance to flush anything
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+
+    _, base = servers(corpus, index, db, log=tmp_path / "serve.log")
+    with httpx.Client(base_url=base, timeout=60) as http:
+        stored = http.get(f"/api/conversations/{conversation}")
+        assert stored.status_code == 200, stored.text
+        turns = stored.json()["turns"]
+        assert [t["position"] for t in turns] == positions
+        for turn, reply in zip(turns, replies, strict=True):
+            assert (turn["question"], turn["resolved_question"], turn["answer"], turn["citations"]) == (
+                reply["question"], reply["resolved_question"], reply["answer"], reply["citations"])
+
+        fourth = http.post("/api/ask", json={"question": FOURTH, "conversation_id": conversation})
+        assert fourth.status_code == 200, fourth.text
+        assert fourth.json()["conversation_id"] == conversation
+        assert fourth.json()["resolved_question"] != FOURTH, "the follow-up was read with the earlier turns"
+        assert len(http.get(f"/api/conversations/{conversation}").json()["turns"]) == 4
