@@ -398,7 +398,8 @@ def make_search(vectors: np.ndarray) -> faiss.Index:
         search: faiss.Index = faiss.IndexFlatIP(dim)
     else:
         search = faiss.IndexHNSWFlat(dim, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
-        search.hnsw.efConstruction = 80
+        # 40 builds ~3x faster than 80 with the same recall@10 on the BBC vectors (bench/vector_search.py).
+        search.hnsw.efConstruction = 40
         search.hnsw.efSearch = HNSW_EF_SEARCH
     if len(vectors):
         search.add(vectors)

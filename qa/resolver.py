@@ -136,7 +136,11 @@ def resolve(question: str, history: list[TurnMemory]) -> Resolution:
         return Resolution(question, template.format(Wh=wh.capitalize(), topic=topic), "bare-wh")
 
     and_x = _AND_X.match(text)
-    if and_x and (not _WH_START.match(text) or re.match(r"^(what|how) about\b", text, re.IGNORECASE)):
+    # "What about him?" names no new topic: the pronoun is resolved below instead.
+    pronoun_only = bool(and_x) and and_x.group(1).lower() in {**_PERSON_PRONOUNS, **_THING_PRONOUNS, "there": ""}
+    if and_x and not pronoun_only and (
+        not _WH_START.match(text) or re.match(r"^(what|how) about\b", text, re.IGNORECASE)
+    ):
         new = and_x.group(1)
         previous = last.resolved_question
         target = _replace_target(previous, last, new)
@@ -210,3 +214,8 @@ def needs_history(question: str) -> bool:
     """Cheap test run before any parsing: could this question lean on earlier turns?"""
     text = " ".join(question.split())
     return bool(_TRIGGER.search(text) or _BARE_WH.match(text) or _DEMONSTRATIVE.search(text))
+
+
+def warm_up() -> None:
+    """Load the parser now (about a second), so the first follow-up question does not wait for it."""
+    _nlp()

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from qa.answerer import Answerer
 from qa.chat import ChatService
 from qa.history import ConversationStore
+from qa.resolver import warm_up as warm_up_resolver
 from qa.settings import Settings, get_settings
 from web import api, docs, errors, pages
 from web.views import HERE
@@ -54,6 +55,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await run_in_threadpool(answerer.load)  # a no-op when `qa serve` loaded it before binding the port
     chat = ChatService(answerer, ConversationStore(settings.conversations_path))
     await run_in_threadpool(lambda: chat.examples)  # computed once here, not on the first page view
+    await run_in_threadpool(warm_up_resolver)  # the parser follow-ups use loads here, not on the first one
     app.state.answerer = answerer
     app.state.chat = chat
     yield

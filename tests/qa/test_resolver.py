@@ -165,6 +165,12 @@ def test_what_about_x(minerals: list[TurnMemory], question: str, expected: str) 
     assert resolve(question, minerals).resolved == expected
 
 
+def test_what_about_a_pronoun_resolves_the_pronoun(minerals: list[TurnMemory]) -> None:
+    """"What about him?" is no new topic to swap in: the pronoun is resolved instead."""
+    resolution = resolve("What about him?", minerals)
+    assert (resolution.resolved, resolution.rule) == ("What about Marco Rubio?", "pronoun")
+
+
 def test_and_for_x(minerals: list[TurnMemory]) -> None:
     resolved = resolve("And for the Finance Ministerial?", minerals).resolved
     assert resolved == "Who convened the Finance Ministerial?"
