@@ -1,8 +1,8 @@
-"""Typed records that carry their provenance: documents, sentences, passages, skipped files."""
+"""Typed records at the ingest boundary: an article as read, and a file that was skipped."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 
@@ -24,34 +24,6 @@ class Article:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-@dataclass(frozen=True)
-class Entity:
-    """A named entity or typed span inside a document (absolute character offsets)."""
-
-    start: int
-    end: int
-    label: str
-
-
-@dataclass(frozen=True)
-class Sentence:
-    doc_id: str
-    index: int  # position of the sentence within its document
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Passage:
-    doc_id: str
-    index: int  # position of the passage within its document
-    start: int
-    end: int
-    text: str
-    sentence_ids: tuple[int, ...] = field(default_factory=tuple)  # global sentence row ids
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,6 @@ class IndexCorrupt(IndexError_):
     """A built index failed verification (checksum, missing file, unreadable manifest)."""
 
 
-class IndexStale(IndexError_):
-    """The index was built with another model, other parameters, or from another corpus state."""
-
-
 class IndexWriteError(IndexError_):
     """The index could not be written (read-only folder, disk full); the previous index is untouched."""
 

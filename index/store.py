@@ -35,7 +35,7 @@ from index.annotator import ANNOTATOR_VERSION, ENTITY_LABELS, POS_TAGS, annotate
 from index.chunker import ChunkParams, passage_windows
 from index.documents import Article, Skipped
 from index.embedder import Embedder, sha256_file
-from index.errors import IndexCorrupt, IndexMissing, IndexStale, IndexWriteError
+from index.errors import IndexCorrupt, IndexMissing, IndexWriteError
 from index.ingest import CorpusScan, scan_corpus
 from index.lexical import terms
 from index.segmenter import sentence_spans
@@ -248,6 +248,7 @@ def ensure_index(
     params = params or ChunkParams()
     scan = scan_corpus(corpus_dir)
     expected = expected_settings(embedder, params)
+    loaded: LoadedIndex | None = None
     try:
         loaded = load_index(index_dir)
         reason = staleness(loaded.manifest, expected, scan)
@@ -255,7 +256,8 @@ def ensure_index(
             return loaded, None
     except (IndexMissing, IndexCorrupt) as exc:
         reason = str(exc)
-    report = build_index(corpus_dir, index_dir, embedder, params, progress=progress, scan=scan, reason=reason)
+    report = build_index(corpus_dir, index_dir, embedder, params, progress=progress, scan=scan, reason=reason,
+                         previous_index=loaded)
     return load_index(index_dir), report
 
 
@@ -272,12 +274,15 @@ class _DocParts:
     passage_vectors: np.ndarray
 
 
-def _previous_parts(index_dir: Path, expected: dict[str, Any]) -> dict[str, _DocParts]:
+def _previous_parts(
+    index_dir: Path, expected: dict[str, Any], old: LoadedIndex | None = None,
+) -> dict[str, _DocParts]:
     """Per text hash, what the previous build computed, when it was built with the same settings."""
-    try:
-        old = load_index(index_dir)
-    except (IndexMissing, IndexCorrupt):
-        return {}
+    if old is None:
+        try:
+            old = load_index(index_dir)
+        except (IndexMissing, IndexCorrupt):
+            return {}
     def parts_settings(settings: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in settings.items() if k not in SEARCH_ONLY_SETTINGS}
 
@@ -314,14 +319,16 @@ def build_index(
     corpus_dir: Path, index_dir: Path, embedder: Embedder, params: ChunkParams | None = None,
     *, progress: bool = False, rebuild: bool = False, scan: CorpusScan | None = None,
     reason: str = "requested", on_stage: Callable[[str], None] | None = None,
+    previous_index: LoadedIndex | None = None,
 ) -> BuildReport:
-    """Build a new index and make it live atomically. `rebuild` ignores the previous build entirely."""
+    """Build a new index and make it live atomically. `rebuild` ignores the previous build entirely;
+    `previous_index`, when the caller has loaded it already, is reused rather than read again."""
     params = params or ChunkParams()
     started = time.perf_counter()
     with build_lock(index_dir):
         scan = scan if scan is not None else scan_corpus(corpus_dir)
         expected = expected_settings(embedder, params)
-        previous = {} if rebuild else _previous_parts(index_dir, expected)
+        previous = {} if rebuild else _previous_parts(index_dir, expected, previous_index)
         records = [DocumentRecord.from_article(a) for a in scan.articles]
         # A doc_id seen twice (e.g. a.txt and a.md) would make citations ambiguous: keep the first.
         seen: set[str] = set()
@@ -541,6 +548,6 @@ def _activate(index_dir: Path, tmp: Path) -> None:
 
 
 __all__ = [
-    "BuildReport", "DocumentRecord", "IndexStale", "LoadedIndex", "build_index", "ensure_index",
+    "BuildReport", "DocumentRecord", "LoadedIndex", "build_index", "ensure_index",
     "load_index", "make_search",
 ]

@@ -120,12 +120,11 @@ class SentenceTerms:
     """Per-sentence term lists and corpus idf, computed once when the answerer loads."""
 
     def __init__(self, index: LoadedIndex) -> None:
-        self.lists: list[list[str]] = [terms(index.sentence_text(i)) for i in range(len(index.sentences))]
+        texts = [index.sentence_text(i) for i in range(len(index.sentences))]
+        self.lists: list[list[str]] = [terms(t) for t in texts]
         self.sets: list[frozenset[str]] = [frozenset(t) for t in self.lists]
         self.pairs: list[frozenset[tuple[str, str]]] = [frozenset(zip(t, t[1:], strict=False)) for t in self.lists]
-        self.capitalised: list[frozenset[str]] = [
-            frozenset(capitalised_terms(index.sentence_text(i))) for i in range(len(index.sentences))
-        ]
+        self.capitalised: list[frozenset[str]] = [frozenset(capitalised_terms(t)) for t in texts]
         df: dict[str, int] = {}
         for s in self.sets:
             for t in s:
@@ -136,17 +135,6 @@ class SentenceTerms:
 
     def weight(self, term: str) -> float:
         return self.idf.get(term, math.log(1 + (self.n + 0.5) / 0.5))
-
-
-def question_names(question: str) -> list[str]:
-    """Capitalised word runs and acronyms in the question (not its first word): names it is about."""
-    found = []
-    pattern = r"(?<!^)(?<![.?!] )\b([A-Z][\w.'-]*(?:\s+(?:of\s+|for\s+)?[A-Z][\w.'-]*)*)"
-    for match in re.finditer(pattern, question.strip()):
-        name = re.sub(r"['\u2019]s$", "", match.group(1)).rstrip(".'")
-        if name.lower() not in STOP_WORDS:
-            found.append(name)
-    return found
 
 
 _PERSON_NOUNS = frozenset(
@@ -190,7 +178,7 @@ class Extractor:
         q_weights = {t: self.terms.weight(t) for t in info.terms}
         total = sum(q_weights.values()) or 1.0
         q_pairs = list(zip(info.terms, info.terms[1:], strict=False))
-        names = question_names(info.text)
+        names = info.names
         features = np.ones((len(order), len(SENTENCE_FEATURES)))
         for i, (row, d) in enumerate(zip(order, dense, strict=True)):
             found = self.terms.sets[row]
@@ -248,7 +236,7 @@ class Extractor:
         # Token positions of the question's names in this sentence: anchors a nearby answer hangs from.
         name_tokens: list[int] = []
         lowered = text[s_start:s_end].lower()
-        for name in question_names(info.text):
+        for name in info.names:
             for m in re.finditer(re.escape(name.lower()), lowered):
                 name_tokens.append(bisect_left(starts, s_start + m.start()))
         wh_group = info.wh if info.wh in WH_GROUPS else "none"
@@ -354,7 +342,7 @@ class Extractor:
             return []
         out: list[Span] = []
         sentence = text[s_start:s_end]
-        for name in question_names(info.text):
+        for name in info.names:
             if name.isupper() and len(name) >= 2:
                 for a, b in acronym_expansions(text, s_start, s_end, name):
                     out.append(Span(a, b, "ACRONYM", 3))

@@ -72,12 +72,24 @@ class QuestionInfo:
     # so "Critical Minerals Ministerial" is not found in "critical mineral supply chains".
     proper_terms: frozenset[str] = frozenset()
     identity: bool = False  # "Who is/was ...?": asks whom a description names
+    names: tuple[str, ...] = ()  # capitalised phrases the question is about, found once per question
     # Words that describe the wanted answer ("which US department"): an answer may repeat them.
     type_words: frozenset[str] = frozenset()
 
     @property
     def wants_list(self) -> bool:
         return self.answer_type is AnswerType.LIST
+
+
+def question_names(question: str) -> list[str]:
+    """Capitalised word runs and acronyms in the question (not its first word): names it is about."""
+    found = []
+    pattern = r"(?<!^)(?<![.?!] )\b([A-Z][\w.'-]*(?:\s+(?:of\s+|for\s+)?[A-Z][\w.'-]*)*)"
+    for match in re.finditer(pattern, question.strip()):
+        name = re.sub(r"['\u2019]s$", "", match.group(1)).rstrip(".'")
+        if name.lower() not in STOP_WORDS:
+            found.append(name)
+    return found
 
 
 def _singular(word: str) -> str:
@@ -140,6 +152,7 @@ def analyse(question: str) -> QuestionInfo:
             type_words = frozenset(stem(w) for w in words(phrase.group(1)))
     return QuestionInfo(
         proper_terms=frozenset(capitalised_terms(text, skip_first=True)),
+        names=tuple(question_names(text)),
         identity=bool(re.match(r"^(who|whom)\s+(is|was|are|were)\b", lower)),
         type_words=type_words,
         text=text, wh=wh, answer_type=kind,

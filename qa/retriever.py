@@ -29,7 +29,6 @@ class ScoredPassage:
 class Retrieval:
     question_vector: np.ndarray
     passages: list[ScoredPassage]
-    bm25_top: float  # the best raw BM25 score: a signal of whether the corpus shares any rare word
 
 
 class Retriever:
@@ -48,7 +47,7 @@ class Retriever:
         index = self.index
         n = len(index.passages)
         if n == 0:
-            return Retrieval(question_vector, [], 0.0)
+            return Retrieval(question_vector, [])
         q = question_vector.reshape(1, -1)
         depth = min(DEPTH, n)
         _, dense_rows = index.passage_search.search(q, depth)
@@ -68,12 +67,10 @@ class Retriever:
             fused[prow] += 1.0 / (RRF_K + rank)
             rank += 1
         query_terms = terms(question)
-        bm25_top = 0.0
         if query_terms:
             scores = index.bm25.get_scores(query_terms)
             top = np.argpartition(-scores, depth - 1)[:depth] if depth < n else np.arange(n)
             top = top[np.argsort(-scores[top])]
-            bm25_top = float(scores[top[0]])
             for rank, row in enumerate(int(r) for r in top if scores[r] > 0):
                 fused[row] += 1.0 / (RRF_K + rank)
         if prefer_doc is not None:
@@ -92,5 +89,4 @@ class Retriever:
         return Retrieval(
             question_vector,
             [ScoredPassage(r, s, float(d)) for (r, s), d in zip(ranked, dense, strict=True)],
-            bm25_top,
         )
