@@ -48,7 +48,8 @@ class Context:
     doc_id: str | None = None
 
 
-CONFIDENCE_FEATURES = ("span_score", "margin", "s_lex", "s_dense", "s_window", "type_fit", "bias")
+CONFIDENCE_FEATURES = ("span_score", "margin", "s_lex", "s_dense", "s_window", "type_fit", "near_cover", "doc_cover",
+                       "bias")
 # Hand-set until scripts/fit_weights.py fits them: shared rare words, embedding closeness, and a span of
 # the asked type are the evidence that the briefing answers the question.
 DEFAULT_CONFIDENCE = {"s_lex": 3.0, "s_dense": 4.0, "type_fit": 1.2, "bias": -3.6}
@@ -61,13 +62,17 @@ def _confidence_weights() -> np.ndarray:
     return np.array([values.get(k, 0.0) for k in CONFIDENCE_FEATURES])
 
 
-def confidence_of(spans: list[ScoredSpan], weights: np.ndarray) -> float:
-    """Probability-like confidence in [0, 1] that the top span answers the question."""
+def confidence_features(spans: list[ScoredSpan], cover: tuple[float, float]) -> np.ndarray:
+    """The confidence model's inputs for the top span (`cover`: Extractor.terms.cover of its sentence)."""
     best = spans[0]
     second = spans[1].score if len(spans) > 1 else best.score - 1.0
     s = best.sentence
     window = float(best.features[FEATURES.index("s_window")])
-    x = np.array([best.score, best.score - second, s.lexical, s.dense, window, best.type_fit, 1.0])
+    return np.array([best.score, best.score - second, s.lexical, s.dense, window, best.type_fit, *cover, 1.0])
+
+
+def confidence_of(x: np.ndarray, weights: np.ndarray) -> float:
+    """Probability-like confidence in [0, 1] that the top span answers the question."""
     return float(1.0 / (1.0 + math.exp(-float(x @ weights))))
 
 
@@ -134,7 +139,8 @@ class Answerer:
         if not spans:
             return self._abstain(question, resolved, info, sentences)
         best = spans[0]
-        confidence = confidence_of(spans, self.confidence_weights)
+        cover = self.extractor.terms.cover(info, best.sentence.row)
+        confidence = confidence_of(confidence_features(spans, cover), self.confidence_weights)
         if confidence < ABSTAIN_BELOW:
             return self._abstain(question, resolved, info, sentences, confidence=confidence)
         return self._answer(question, resolved, info, best, sentences, confidence)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import threading
 from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +63,8 @@ FEATURES = (
      "length", "log_length", "after_question_word", "window5", "window10", "s_window", "name_match",
      "name_near", "locative", "role_match", "role_echo", "left_of_anchor", "verb_between", "sentence_start",
      "starts_det", "has_num",
-     "propn_share", "bias"]
+     "propn_share", "bias", "head_last", "head_before", "calendar", "duration", "when_calendar", "when_duration",
+     "where_locative", "possessive_after", "thing_head_last", "thing_head_person"]
     + [f"kind_{g}" for g in GROUPS]
     # The question word crossed with the span's kind: lets the fit learn that "what" rarely wants a date.
     + [f"{wh}_{g}" for wh in WH_GROUPS for g in GROUPS]
@@ -74,6 +76,10 @@ DEFAULT_WEIGHTS = {
     "s_dense": 0.5, "s_lex": 0.6, "s_bigram": 0.3, "s_passage": 0.1, "s_top": 0.1, "type_fit": 0.9,
     "proximity": 0.35, "echo": -1.2, "head": 0.25, "length": -0.015, "window10": 0.4, "name_near": 0.2,
     "locative": 0.3, "role_match": 1.5, "role_echo": -1.5,
+    # Shapes news questions lean on more than SQuAD's do: "which agreement" wants the phrase ending on
+    # "agreement", not a person; "when" wants a calendar date, not "10-year"; "where" a place after "in/to".
+    "thing_head_last": 1.0, "thing_head_person": -1.0, "when_calendar": 0.5, "when_duration": -0.5,
+    "where_locative": 0.3, "possessive_after": -0.3,
 }
 WEIGHTS_FILE = Path(__file__).parent / "data" / "weights.json"
 
@@ -105,6 +111,7 @@ class ScoredSentence:
     bigram: float  # share of the question's adjacent term pairs found adjacent in the sentence
     passage: float  # fused retrieval score of its best passage, relative to the top passage
     names: float = 0.0  # share of the question's names written out in the sentence
+    features: tuple[float, ...] = ()  # the sentence model's inputs, in SENTENCE_FEATURES order
 
 
 @dataclass(frozen=True)
@@ -131,10 +138,33 @@ class SentenceTerms:
                 df[t] = df.get(t, 0) + 1
         n = max(len(self.sets), 1)
         self.n = n
+        # Every term of each document: "does the article mention this at all?" is evidence for abstaining.
+        self.doc_of = index.sentences[:, 0].tolist() if len(index.sentences) else []
+        doc_sets: dict[int, set[str]] = {}
+        for d, terms_ in zip(self.doc_of, self.sets, strict=True):
+            doc_sets.setdefault(d, set()).update(terms_)
+        self.doc_sets = {d: frozenset(t) for d, t in doc_sets.items()}
         self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
 
     def weight(self, term: str) -> float:
         return self.idf.get(term, math.log(1 + (self.n + 0.5) / 0.5))
+
+    def cover(self, info: QuestionInfo, row: int) -> tuple[float, float]:
+        """Idf-weighted share of the question's terms found near sentence `row` (itself and the sentences
+        either side in its document) and anywhere in its document. A question whose rare words the article
+        never uses ("How much funding was pledged?") is likely one the article does not answer."""
+        if not info.terms:
+            return 1.0, 1.0
+        doc = self.doc_of[row]
+        near: set[str] = set()
+        for r in (row - 1, row, row + 1):
+            if 0 <= r < len(self.sets) and self.doc_of[r] == doc:
+                near.update(self.sets[r])
+        in_doc = self.doc_sets.get(doc, frozenset())
+        weights = {t: self.weight(t) for t in info.terms}
+        total = sum(weights.values()) or 1.0
+        return (sum(w for t, w in weights.items() if t in near) / total,
+                sum(w for t, w in weights.items() if t in in_doc) / total)
 
 
 _PERSON_NOUNS = frozenset(
@@ -142,6 +172,18 @@ _PERSON_NOUNS = frozenset(
     "delegates delegation representatives representative executives executive lawmakers lawmaker diplomats "
     "diplomat players player fans voters workers staff students teachers experts analysts residents".split()
 )
+
+
+_MONTHS = ("january february march april may june july august september october november december "
+           "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday "
+           "sunday spring summer autumn winter").split()
+# A point in time: a month or weekday, a year, a day of the month. ("Today" is relative to a date the
+# reader may not have: it is neither a calendar date nor a duration.)
+CALENDAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b|\b1[0-9]{3}s?\b|\b20[0-9]{2}s?\b|\b\d{1,2}(st|nd|rd|th)\b",
+                      re.IGNORECASE)
+# A stretch of time: "10-year", "three weeks", "two-day", "decades".
+DURATION = re.compile(r"(\b|-)(seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century)\b",
+                      re.IGNORECASE)
 
 
 def name_share(names: list[str], sentence: str) -> float:
@@ -152,12 +194,107 @@ def name_share(names: list[str], sentence: str) -> float:
     return sum(1 for n in names if n.lower() in lowered) / len(names)
 
 
+# Sentences whose candidate shapes are kept (about 10-20 KB each): a briefing fits whole; on a large
+# corpus the sentences asked about recently stay.
+SHAPE_CACHE = 4096
+_COL = {name: i for i, name in enumerate(FEATURES)}
+_LOCATIVE = re.compile(r"\b(in|at|to|from|near|inside|outside)\s+(the\s+)?$")
+
+
+@dataclass
+class SentenceShape:
+    text: str  # the whole document's text (spans are absolute offsets into it)
+    start: int
+    end: int
+    tokens: np.ndarray
+    starts: list[int]
+    pos: list[int]
+    token_terms: list[str]
+    lowered: str
+    propn: frozenset[int]
+    spans: tuple[SpanShape, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SpanShape:
+    """What a candidate span is, whatever the question: its kind, words, token range and context."""
+
+    span: Span
+    kind: str  # the span's kind, with a noun phrase holding a proper noun told apart (NP_PROPN)
+    group: str  # KIND_GROUPS of kind
+    content: tuple[str, ...]  # its words that are not stop words
+    content_stems: tuple[str, ...]
+    stems: frozenset[str]  # stems of all its words
+    last_stem: str
+    first_tok: int  # from the start of a title written before a person's name
+    last_tok: int
+    length: int
+    locative: bool  # after "in/at/to/from ... (the)", and not a possessive
+    possessive: bool  # followed by "'s"
+    person_noun: bool  # ends on a noun for people ("senior members", "officials")
+    calendar: bool
+    duration: bool
+    starts_det: float
+    has_num: float
+    propn_share: float
+    role_terms: frozenset[str] | None  # terms of the title before a person's name, when there is one
+
+
+def _shape(span: Span, shape: SentenceShape) -> SpanShape | None:
+    """The question-independent facts of one candidate (None: no content words, never an answer)."""
+    text, starts, pos = shape.text, shape.starts, shape.pos
+    span_words = words(text[span.start: span.end])
+    content = tuple(x for x in span_words if x not in STOP_WORDS)
+    if not content:
+        return None
+    kind = span.kind
+    if kind == "NP" and any(span.start <= p < span.end for p in shape.propn):
+        kind = "NP_PROPN"
+    before = text[max(shape.start, span.start - 12): span.start].lower()
+    possessive = text[span.end: span.end + 2] in ("'s", "\u2019s")
+    # "to the State Department" places something; "vital to America's security" does not.
+    locative = not possessive and bool(_LOCATIVE.search(before))
+    first_tok = bisect_left(starts, span.start)
+    last_tok = bisect_left(starts, span.end) - 1
+    role_terms = None
+    if kind == "PERSON":
+        # A title written before a name belongs to it ("led by Chairman of ... Mike Rogers"): nearness to
+        # the question's words is measured from where the title starts.
+        role = role_before(text, shape.start, span.start)
+        if role:
+            first_tok = min(first_tok, bisect_left(starts, role[0]))
+            role_terms = frozenset(terms(text[role[0]: role[1]]))
+    group = KIND_GROUPS.get(kind, "np")
+    phrase_kind = group in ("list", "reason", "definition", "sentence", "clause")
+    calendar = duration = False
+    if kind in ("DATE", "TIME", "NUMBER", "CARDINAL"):
+        span_text = text[span.start: span.end]
+        calendar = CALENDAR.search(span_text) is not None
+        duration = DURATION.search(span_text) is not None and not calendar
+    inside = pos[first_tok: last_tok + 1]
+    return SpanShape(
+        span=span, kind=kind, group=group, content=content,
+        content_stems=tuple(stem(x) for x in content),
+        stems=frozenset(stem(x) for x in span_words), last_stem=stem(span_words[-1]),
+        first_tok=first_tok, last_tok=last_tok, length=3 if phrase_kind else span.tokens,
+        locative=locative, possessive=possessive,
+        person_noun=bool(_PERSON_NOUNS.intersection(stem(x) for x in span_words[-2:])),
+        calendar=calendar, duration=duration,
+        starts_det=1.0 if inside and inside[0] == DET else 0.0,
+        has_num=1.0 if NUM in inside else 0.0,
+        propn_share=inside.count(PROPN) / len(inside) if inside else 0.0,
+        role_terms=role_terms,
+    )
+
+
 class Extractor:
     def __init__(self, index: LoadedIndex) -> None:
         self.index = index
         self.terms = SentenceTerms(index)
         self.span_weights = load_weights()
         self.sentence_weights = load_sentence_weights()
+        self._shapes: dict[int, SentenceShape] = {}
+        self._shapes_lock = threading.Lock()
 
     # ---------------------------------------------------------------- sentences
 
@@ -192,7 +329,8 @@ class Extractor:
             features[i, 4] = name_share(names, self.index.sentence_text(row))
         scores = features @ self.sentence_weights
         scored = [
-            ScoredSentence(row, float(sc), float(f[1]), float(f[0]), float(f[2]), float(f[3]), float(f[4]))
+            ScoredSentence(row, float(sc), float(f[1]), float(f[0]), float(f[2]), float(f[3]), float(f[4]),
+                           tuple(f.tolist()))
             for row, sc, f in zip(order, scores, features, strict=True)
         ]
         scored.sort(key=lambda s: -s.score)
@@ -209,17 +347,11 @@ class Extractor:
 
     def spans_in(self, info: QuestionInfo, sentence: ScoredSentence, rank: int = 0) -> list[ScoredSpan]:
         """Every candidate span of one sentence with its feature vector and score."""
-        index = self.index
-        doc_row, s_start, s_end = (int(x) for x in index.sentences[sentence.row])
-        text = index.documents[doc_row].text
-        tokens = index.sentence_tokens(sentence.row)
-        entities = index.sentence_entities(sentence.row)
-        spans = candidates(text, s_start, s_end, tokens, entities)
-        spans.extend(self._definition_spans(info, text, s_start, s_end))
+        shape = self.sentence_shape(sentence.row)
+        text, s_start, s_end, tokens = shape.text, shape.start, shape.end, shape.tokens
+        token_terms, starts, pos = shape.token_terms, shape.starts, shape.pos
         # Where the question's words sit in this sentence, by token position.
         q_terms = set(info.terms)
-        token_rows = tokens.tolist()
-        token_terms = [stem(text[a:b].lower()) for a, b, _ in token_rows]
         positions = [i for i, t in enumerate(token_terms) if t in q_terms]
         q_weight = {t: self.terms.weight(t) for t in q_terms}
         q_total = sum(q_weight.values()) or 1.0
@@ -231,61 +363,50 @@ class Extractor:
 
         # The best 12-token window: where the sentence is most like the question.
         s_window = max((coverage(p, p + 11) for p in positions), default=0.0)
-        # Plain lists: per-span lookups on small arrays are faster with bisect than with numpy calls.
-        starts = tokens[:, 0].tolist() if len(tokens) else []
         # Token positions of the question's names in this sentence: anchors a nearby answer hangs from.
         name_tokens: list[int] = []
-        lowered = text[s_start:s_end].lower()
         for name in info.names:
-            for m in re.finditer(re.escape(name.lower()), lowered):
+            for m in re.finditer(re.escape(name.lower()), shape.lowered):
                 name_tokens.append(bisect_left(starts, s_start + m.start()))
         wh_group = info.wh if info.wh in WH_GROUPS else "none"
+        # Spans that depend on the question (definitions of its names, clauses continuing its words) are
+        # shaped per question; the sentence's own candidates were shaped once, when first seen.
+        extra = self._definition_spans(info, text, s_start, s_end)
         if info.answer_type in (AnswerType.OTHER, AnswerType.REASON, AnswerType.DEFINITION, AnswerType.LIST):
-            spans.extend(clauses_after(text, s_end, tokens, positions))
-        propn = {a for a, _, p in token_rows if p == PROPN}
-        pos = tokens[:, 2].tolist() if len(tokens) else []
+            extra.extend(clauses_after(text, s_end, tokens, positions))
+        shapes = list(shape.spans) + [sh for sp in extra for sh in [_shape(sp, shape)] if sh is not None]
         fits = TYPE_FIT.get(info.answer_type, TYPE_FIT[AnswerType.OTHER])
         head_stem = stem(info.head) if info.head else None
-        col = {name: i for i, name in enumerate(FEATURES)}
+        # "Which <noun>" whose noun names no person, time, place, organisation or number: a thing.
+        thing_head = info.answer_type is AnswerType.OTHER and head_stem is not None
+        is_date = info.answer_type is AnswerType.DATE
+        col = _COL
+        sentence_part = np.zeros(len(FEATURES))
+        sentence_part[col["s_dense"]] = sentence.dense
+        sentence_part[col["s_lex"]] = sentence.lexical
+        sentence_part[col["s_bigram"]] = sentence.bigram
+        sentence_part[col["s_passage"]] = sentence.passage
+        sentence_part[col["s_top"]] = 1.0 if rank == 0 else 0.0
+        sentence_part[col["s_window"]] = s_window
+        sentence_part[col["name_match"]] = sentence.names
+        sentence_part[col["bias"]] = 1.0
         scored = []
-        for span in spans:
-            span_words = words(text[span.start: span.end])
-            content = [x for x in span_words if x not in STOP_WORDS]
-            if not content:
-                continue
+        for sh in shapes:
+            span, kind = sh.span, sh.kind
             echo = sum(
-                1 for x in content if (stem(x) in q_terms or x in info.words) and stem(x) not in info.type_words
-            ) / len(content)
+                1 for x, st in zip(sh.content, sh.content_stems, strict=True)
+                if (st in q_terms or x in info.words) and st not in info.type_words
+            ) / len(sh.content)
             if echo >= 0.999 and span.kind != "SENTENCE":
                 continue  # a span that only repeats the question is not an answer
-            kind = span.kind
-            if kind == "NP" and any(span.start <= p < span.end for p in propn):
-                kind = "NP_PROPN"
             fit = fits.get(kind, SENTENCE_FALLBACK_FIT if kind == "SENTENCE" else 0.0)
             if kind == "NP_PROPN" and fit == 0.0:
                 fit = fits.get("NP", 0.0)
-            before = text[max(s_start, span.start - 6): span.start].lower()
-            locative = bool(re.search(r"\b(in|at|to|from|near|inside|outside)\s+(the\s+)?$", before))
-            if info.answer_type is AnswerType.PLACE and locative and kind in ("ORG", "FAC", "NP_PROPN"):
+            if info.answer_type is AnswerType.PLACE and sh.locative and kind in ("ORG", "FAC", "NP_PROPN"):
                 fit = max(fit, 0.8)  # "welcome partners to the State Department": a place by its preposition
-            if info.answer_type is AnswerType.PERSON and kind in ("NP", "NP_PROPN"):
-                heads = [stem(x) for x in span_words[-2:]]
-                if _PERSON_NOUNS.intersection(heads):
-                    fit = max(fit, 0.7)  # "senior members of the US administration" answers "whom"
-            first_tok = bisect_left(starts, span.start)
-            last_tok = bisect_left(starts, span.end) - 1
-            role_cover, role_feature = 0.0, ""
-            if kind == "PERSON":
-                # A title written before a name belongs to it ("led by Chairman of ... Mike Rogers"):
-                # nearness to the question's words is measured from where the title starts.
-                role = role_before(text, s_start, span.start)
-                if role:
-                    first_tok = min(first_tok, bisect_left(starts, role[0]))
-                    role_terms = set(terms(text[role[0]: role[1]]))
-                    role_cover = sum(q_weight[t] for t in role_terms & q_terms) / q_total
-                    # "Who is the US Ambassador to India?" names the person by the title the sentence gives;
-                    # "Whom will the External Affairs Minister meet?" names the asker's subject that way.
-                    role_feature = "role_match" if info.identity else "role_echo"
+            if info.answer_type is AnswerType.PERSON and kind in ("NP", "NP_PROPN") and sh.person_noun:
+                fit = max(fit, 0.7)  # "senior members of the US administration" answers "whom"
+            first_tok, last_tok = sh.first_tok, sh.last_tok
             proximity, after = 0.0, 0.0
             if positions and kind != "SENTENCE":
                 dist = min(
@@ -294,48 +415,84 @@ class Extractor:
                 )
                 proximity = 1.0 / (1.0 + dist / 4.0)
                 after = float(any(p < first_tok for p in positions))
-            phrase_kind = KIND_GROUPS.get(kind) in ("list", "reason", "definition", "sentence", "clause")
-            length = 3 if phrase_kind else span.tokens
-            f = np.zeros(len(FEATURES))
-            f[col["s_dense"]] = sentence.dense
-            f[col["s_lex"]] = sentence.lexical
-            f[col["s_bigram"]] = sentence.bigram
-            f[col["s_passage"]] = sentence.passage
-            f[col["s_top"]] = 1.0 if rank == 0 else 0.0
+            f = sentence_part.copy()
             f[col["type_fit"]] = fit
             f[col["proximity"]] = proximity
             f[col["echo"]] = echo
-            f[col["head"]] = 1.0 if head_stem and any(stem(x) == head_stem for x in span_words) else 0.0
-            f[col["length"]] = length
-            f[col["log_length"]] = math.log(length)
+            f[col["head"]] = 1.0 if head_stem and head_stem in sh.stems else 0.0
+            f[col["length"]] = sh.length
+            f[col["log_length"]] = math.log(sh.length)
             f[col["after_question_word"]] = after
             f[col["window5"]] = coverage(first_tok - 5, last_tok + 5, first_tok, last_tok)
             f[col["window10"]] = coverage(first_tok - 10, last_tok + 10, first_tok, last_tok)
-            f[col["s_window"]] = s_window
-            f[col["name_match"]] = sentence.names
             if name_tokens:
                 gap = min(0 if first_tok <= p <= last_tok else min(abs(p - first_tok), abs(p - last_tok))
                           for p in name_tokens)
                 f[col["name_near"]] = 1.0 / (1.0 + gap / 4.0)
-            f[col[f"{wh_group}_{KIND_GROUPS.get(kind, 'np')}"]] = 1.0
+            f[col[f"{wh_group}_{sh.group}"]] = 1.0
             if positions and kind != "SENTENCE":
                 nearest = min(positions, key=lambda p: min(abs(p - first_tok), abs(p - last_tok)))
                 f[col["left_of_anchor"]] = 1.0 if nearest > last_tok else 0.0
                 lo, hi = sorted((nearest, first_tok if nearest < first_tok else last_tok))
                 f[col["verb_between"]] = 1.0 if VERB in pos[lo + 1: hi] else 0.0
             f[col["sentence_start"]] = 1.0 if first_tok == 0 else 0.0
-            inside = pos[first_tok: last_tok + 1]
-            if inside:
-                f[col["starts_det"]] = 1.0 if inside[0] == DET else 0.0
-                f[col["has_num"]] = 1.0 if NUM in inside else 0.0
-                f[col["propn_share"]] = inside.count(PROPN) / len(inside)
-            f[col["locative"]] = 1.0 if locative else 0.0
-            if role_feature:
-                f[col[role_feature]] = role_cover
-            f[col["bias"]] = 1.0
-            f[col[f"kind_{KIND_GROUPS.get(kind, 'np')}"]] = 1.0
+            f[col["starts_det"]] = sh.starts_det
+            f[col["has_num"]] = sh.has_num
+            f[col["propn_share"]] = sh.propn_share
+            f[col["locative"]] = 1.0 if sh.locative else 0.0
+            f[col["where_locative"]] = 1.0 if sh.locative and info.wh == "where" else 0.0
+            f[col["possessive_after"]] = 1.0 if sh.possessive else 0.0
+            if head_stem:
+                f[col["head_last"]] = 1.0 if sh.last_stem == head_stem else 0.0
+                f[col["head_before"]] = 1.0 if head_stem in token_terms[max(0, first_tok - 3): first_tok] else 0.0
+                if thing_head:
+                    # "which agreement/front/edition" asks for a thing: rarely a person or a date, often a
+                    # phrase ending on that noun ("the 10-year ... Framework Agreement").
+                    f[col["thing_head_last"]] = f[col["head_last"]]
+                    f[col["thing_head_person"]] = 1.0 if kind in ("PERSON", "DATE", "TIME") else 0.0
+            if sh.calendar or sh.duration:
+                f[col["calendar"]] = float(sh.calendar)
+                f[col["duration"]] = float(sh.duration)
+                f[col["when_calendar"]] = float(sh.calendar and is_date)
+                f[col["when_duration"]] = float(sh.duration and is_date)
+            if sh.role_terms is not None:
+                # "Who is the US Ambassador to India?" names the person by the title the sentence gives;
+                # "Whom will the External Affairs Minister meet?" names the asker's subject that way.
+                role_cover = sum(q_weight[t] for t in sh.role_terms & q_terms) / q_total
+                f[col["role_match" if info.identity else "role_echo"]] = role_cover
+            f[col[f"kind_{sh.group}"]] = 1.0
             scored.append(ScoredSpan(sentence, span, float(f @ self.span_weights), fit, f))
         return scored
+
+    def sentence_shape(self, row: int) -> SentenceShape:
+        """The question-independent facts of sentence `row` and its candidate spans, computed once.
+
+        Tagging happened at index time; cutting candidates out of the tags and measuring their shape is
+        the same for every question, so a sentence asked about again costs only the question's part.
+        """
+        cached = self._shapes.get(row)
+        if cached is not None:
+            return cached
+        index = self.index
+        doc_row, s_start, s_end = (int(x) for x in index.sentences[row])
+        text = index.documents[doc_row].text
+        tokens = index.sentence_tokens(row)
+        token_rows = tokens.tolist()
+        shape = SentenceShape(
+            text=text, start=s_start, end=s_end, tokens=tokens,
+            # Plain lists: per-span lookups on small arrays are faster with bisect than with numpy calls.
+            starts=[a for a, _, _ in token_rows], pos=[p for _, _, p in token_rows],
+            token_terms=[stem(text[a:b].lower()) for a, b, _ in token_rows],
+            lowered=text[s_start:s_end].lower(),
+            propn=frozenset(a for a, _, p in token_rows if p == PROPN),
+        )
+        spans = candidates(text, s_start, s_end, tokens, index.sentence_entities(row))
+        shape.spans = tuple(sh for sp in spans for sh in [_shape(sp, shape)] if sh is not None)
+        with self._shapes_lock:  # server threads share the cache
+            while len(self._shapes) >= SHAPE_CACHE:
+                self._shapes.pop(next(iter(self._shapes)))  # oldest first: dicts keep insertion order
+            self._shapes[row] = shape
+        return shape
 
     def _definition_spans(self, info: QuestionInfo, text: str, s_start: int, s_end: int) -> list[Span]:
         if info.answer_type is not AnswerType.DEFINITION:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
+from index.annotator import pos_tags
 from index.lexical import STOP_WORDS, capitalised_terms, stem, words
 
 
@@ -31,7 +33,13 @@ class AnswerType(StrEnum):
 _HEADS = {
     AnswerType.PERSON: "person people man woman official minister secretary leader president chairman player "
     "coach manager actor singer author writer director player chief head founder spokesman spokeswoman "
-    "ambassador king queen emperor general commander scientist artist member representative politician",
+    "ambassador king queen emperor general commander scientist artist member representative politician "
+    "diplomat lawmaker legislator envoy senator governor mayor judge officer spokesperson candidate winner "
+    "champion captain striker owner boss chancellor premier mp celebrity star musician composer poet "
+    "philosopher inventor explorer pope bishop prince princess duke emperor ruler executive analyst expert "
+    "economist journalist reporter editor producer presenter host athlete runner boxer golfer rival "
+    "opponent successor predecessor chairwoman chair partner husband wife son daughter father mother character "
+    "hero heroine villain saint god goddess deity prophet",
     AnswerType.DATE: "date day year month time century decade period era season week",
     AnswerType.PLACE: "place country city town state location region nation continent area island river "
     "capital county province venue site where",
@@ -92,6 +100,37 @@ def question_names(question: str) -> list[str]:
     return found
 
 
+_NOUNS = ("NOUN", "PROPN")
+_KIND_OF = frozenset({"kind", "kinds", "type", "types", "sort", "sorts", "form", "forms", "variety"})
+
+
+@lru_cache(maxsize=4096)
+def tagged_head(question: str) -> str | None:
+    """The last noun of the noun phrase after "which"/"what", by part-of-speech tags (lower-cased).
+
+    Only asked when the words after the wh-word hold no known answer noun, so most questions never pay
+    for the tagger.
+    """
+    tagged = pos_tags(question)
+    for i, (word, _) in enumerate(tagged):
+        if word.lower() not in ("which", "what"):
+            continue
+        head = None
+        following = tagged[i + 1: i + 9]
+        for n, (later, pos) in enumerate(following):
+            if later.lower() in _KIND_OF and n + 1 < len(following) and following[n + 1][0].lower() == "of":
+                continue  # "what kind of agreement": the noun after "of" is the head
+            if head is None and later.lower() == "of":
+                continue
+            if pos in _NOUNS:
+                head = later.lower()
+            elif head is not None or pos in ("AUX", "ADP", "PUNCT", "PRON"):
+                break
+        if head:
+            return head
+    return None
+
+
 def _singular(word: str) -> str:
     if word.endswith("ies"):
         return word[:-3] + "y"
@@ -111,7 +150,9 @@ def analyse(question: str) -> QuestionInfo:
         kind = AnswerType.DURATION if re.search(r"\bhow (long|old|often)\b", lower) else AnswerType.NUMBER
     elif re.search(r"\b(stand for|short for|abbreviation|acronym)\b", lower):
         kind = AnswerType.DEFINITION
-    elif re.search(r"\b(what|which) (position|role|title|post|office|job|rank|portfolio)s?\b", lower):
+    elif re.search(r"\b(what|which) (position|role|title|post|office|job|rank|portfolio)s?\b", lower) or re.search(
+        r"^(what|which) (is|was|are|were) .*['\u2019]s? (position|role|title|post|job|rank|portfolio)s?\W*$", lower
+    ):
         kind = AnswerType.DEFINITION
     elif wh in ("who", "whom", "whose"):
         # "Who is Sergio Gor?" asks what someone is, not for a person.
@@ -127,16 +168,18 @@ def analyse(question: str) -> QuestionInfo:
         kind = AnswerType.REASON
     elif wh in ("which", "what"):
         match = re.search(
-            r"\b(?:which|what)\s+(?:of the\s+|(?:is|was|are|were) the\s+)?([a-z]+)(?:\s+([a-z]+))?(?:\s+([a-z]+))?",
+            r"\b(?:which|what)\s+(?:of the\s+|(?:is|was|are|were) the\s+)?(?:(?:kind|type|sort|form|variety)s? of\s+)?"
+            r"([a-z]+)(?:\s+([a-z]+))?(?:\s+([a-z]+))?",
             lower,
         )
         if match and match.group(1) in _AUXILIARIES:
             match = None  # "what did the meeting cover?" names no answer noun
         if match:
             following = [w for w in match.groups() if w and w not in STOP_WORDS]
-            # The head is the first known noun within three words ("which American official"), else the first word.
+            # The head is the first known noun within three words ("which American official"); failing
+            # that, the tagger finds it ("which recently concluded agreement came up": "agreement").
             known = [w for w in following if w in _PLURAL_LIST_HEADS or _singular(w) in HEAD_TYPES]
-            head = known[0] if known else (following[0] if following else None)
+            head = known[0] if known else (tagged_head(text) or (following[0] if following else None))
             if head in _PLURAL_LIST_HEADS:
                 kind = AnswerType.LIST
             elif head is not None:

@@ -128,7 +128,14 @@ def resolve(question: str, history: list[TurnMemory]) -> Resolution:
         same = _WH_AUX.match(last.resolved_question)
         if same:
             wh = bare.group(1).lower()
-            return Resolution(question, f"{wh.capitalize()} {same.group(1)}", "bare-wh")
+            rest = same.group(1)
+            # The previous question asked for an object ("Who did the delegation hold talks with?"): its
+            # answer fills that slot, so "When?" asks "When did the delegation hold talks with <answer>?".
+            previous_wh = _WH_START.match(last.resolved_question)
+            asked_object = previous_wh and previous_wh.group(1).lower() in ("who", "whom", "what", "which")
+            if asked_object and last.answer and len(last.answer) <= 80 and wh not in ("who", "whom", "what"):
+                rest = rest.rstrip(" ?") + " " + last.answer + "?"
+            return Resolution(question, f"{wh.capitalize()} {rest}", "bare-wh")
     if bare and thing:
         wh = bare.group(1).lower()
         topic = _lower_article(thing)

@@ -85,6 +85,10 @@ def candidates(text: str, sent_start: int, sent_end: int, tokens: np.ndarray, en
     return list(spans.values())
 
 
+_ORG = ENTITY_LABELS.index("ORG")
+_OF_NAME = re.compile(r" of (?:the )?[A-Z][\w&'-]*(?: [A-Z][\w&'-]*)*")
+
+
 def clean_entities(text: str, tokens: np.ndarray, entities: np.ndarray) -> list[tuple[int, int, int]]:
     """Repair the tagger's common slips: a name split in two ("Shri Rajesh" + "Kumar Singh") is joined,
     and an "entity" that swallowed a verb ("the Ministerial was Union") is dropped."""
@@ -95,6 +99,14 @@ def clean_entities(text: str, tokens: np.ndarray, entities: np.ndarray) -> list[
             merged[-1][1] = e
         else:
             merged.append([s, e, label])
+    # An institution the tagger cut at "of": "US Department" + "of the Treasury", "Bank" + "of England".
+    for item in merged:
+        if item[2] != _ORG:
+            continue
+        tail = _OF_NAME.match(text, item[1])
+        if tail:
+            item[1] = tail.end()
+    merged = [m for i, m in enumerate(merged) if not (i and merged[i - 1][2] == _ORG and m[0] < merged[i - 1][1])]
     out = []
     for s, e, label in merged:
         inside = tokens[(tokens[:, 0] >= s) & (tokens[:, 0] < e)] if len(tokens) else tokens
@@ -197,6 +209,8 @@ def acronym_expansions(text: str, start: int, end: int, acronym: str) -> list[tu
 
 
 _LINKS = ("of", "and", "for", "the", "on", ",", "to")
+# Forms of address written before a name: part of how the name is written, not a role.
+_HONORIFICS = frozenset("mr mrs ms miss dr sir dame lord lady shri smt sri sheikh herr mme mlle prof".split())
 
 
 def role_before(text: str, sent_start: int, name_start: int) -> tuple[int, int] | None:
@@ -219,8 +233,11 @@ def role_before(text: str, sent_start: int, name_start: int) -> tuple[int, int] 
             break
     while picked and (not picked[0].group(0)[0].isupper() or picked[0].group(0) in ("The", "A", "An")):
         picked.pop(0)
-    while picked and (picked[-1].group(0).lower() in _LINKS or picked[-1].group(0).startswith("(")):
-        picked.pop()  # a trailing link word or bracketed acronym is not part of the title
+    while picked and (
+        picked[-1].group(0).lower() in _LINKS or picked[-1].group(0).startswith("(")
+        or picked[-1].group(0).lower().rstrip(".") in _HONORIFICS
+    ):
+        picked.pop()  # a trailing link word, bracketed acronym or honorific ("Shri", "Dr") is not the title
     if not picked:
         return None
     if apposed:

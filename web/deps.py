@@ -11,17 +11,19 @@ from qa.answerer import Answerer
 from qa.chat import ChatService
 
 
-def get_answerer(request: Request) -> Answerer:
+# Coroutines on purpose: FastAPI runs a plain `def` dependency in the thread pool, one hand-off per
+# dependency per request, for what is an attribute read.
+async def get_answerer(request: Request) -> Answerer:
     answerer: Answerer = request.app.state.answerer
     return answerer
 
 
-def get_chat(request: Request) -> ChatService:
+async def get_chat(request: Request) -> ChatService:
     chat: ChatService = request.app.state.chat
     return chat
 
 
-def get_index(answerer: Annotated[Answerer, Depends(get_answerer)]) -> LoadedIndex:
+async def get_index(answerer: Annotated[Answerer, Depends(get_answerer)]) -> LoadedIndex:
     assert answerer.index is not None, "the lifespan loads the index before serving"
     return answerer.index
 

@@ -18,6 +18,8 @@ ANSWER_TYPES = [
     ("Whose idea was the plan?", A.PERSON, "whose"),
     ("Who is the President of the United States?", A.PERSON, "who-is-the-title"),
     ("Which American official is hosting the minerals meeting?", A.PERSON, "which-adj-official"),
+    ("Which American diplomat accompanied the lawmakers?", A.PERSON, "which-diplomat"),
+    ("Which senator proposed the bill?", A.PERSON, "which-senator"),
     # "Who is <Name>?" asks what someone is
     ("Who is Sergio Gor?", A.DEFINITION, "who-is-name"),
     ("Who was Winston Churchill?", A.DEFINITION, "who-was-name-generic"),
@@ -63,6 +65,8 @@ ANSWER_TYPES = [
     ("What position does Marco Rubio hold?", A.DEFINITION, "what-position"),
     ("What role does the secretary play?", A.DEFINITION, "what-role"),
     ("What post does Sergio Gor hold?", A.DEFINITION, "what-post"),
+    ("What is Rajesh Kumar Singh's position?", A.DEFINITION, "possessive-position"),
+    ("What was the general's role?", A.DEFINITION, "possessive-role"),
     ("What is photosynthesis?", A.DEFINITION, "what-is-x"),
     # why → a reason
     ("Why is Jaishankar going to the US?", A.REASON, "why"),
@@ -112,6 +116,13 @@ def test_who_is_title_asks_for_a_person(question: str, expected: AnswerType) -> 
         pytest.param("What is the population of India?", "population", id="what-is-the"),
         pytest.param("Who convened the meeting?", None, id="no-which"),
         pytest.param("What did the meeting cover?", None, id="auxiliary-not-a-head"),
+        # Heads the word lists do not know: the tagger finds the noun the phrase ends on.
+        pytest.param("Which recently concluded agreement came up in the talks?", "agreement", id="tagged-after-adverb"),
+        pytest.param("On which front did the engagement continue?", "front", id="tagged-single-noun"),
+        pytest.param("Which football club signed the striker?", "club", id="known-org-head"),
+        pytest.param("Which ancient stone bridge collapsed?", "bridge", id="tagged-after-adjectives"),
+        pytest.param("What kind of agreement was signed?", "agreement", id="kind-of"),
+        pytest.param("What type of engine does it use?", "engine", id="type-of"),
     ],
 )
 def test_head_noun(question: str, head: str | None) -> None:

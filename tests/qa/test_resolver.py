@@ -234,3 +234,24 @@ def test_needs_history(question: str, expected: bool) -> None:
 @pytest.mark.parametrize("question", [q for _, q, _, rule, _ in RESOLUTIONS if rule != "standalone"])
 def test_every_rewritten_question_needed_history(question: str) -> None:
     assert needs_history(question)
+
+
+@pytest.mark.parametrize(
+    ("previous", "answer", "follow_up", "expected"),
+    [
+        pytest.param("Who did the delegation hold discussions with?", "Rajesh Kumar Singh", "When?",
+                     "When did the delegation hold discussions with Rajesh Kumar Singh?", id="dangling-preposition"),
+        pytest.param("Which agreement did the delegation discuss?", "the framework agreement", "Why?",
+                     "Why did the delegation discuss the framework agreement?", id="which-object"),
+        pytest.param("When will Jaishankar visit the United States?", "February 2-4", "Why?",
+                     "Why will Jaishankar visit the United States?", id="adverbial-kept"),
+        pytest.param("Who did the delegation meet?", "Rajesh Kumar Singh", "Who?",
+                     "Who did the delegation meet?", id="same-question-word"),
+    ],
+)
+def test_bare_wh_fills_the_object_the_previous_answer_named(
+    previous: str, answer: str, follow_up: str, expected: str,
+) -> None:
+    """A bare question word after an object question asks about the answer in that slot."""
+    history = [remember(previous, answer, "person", "d")]
+    assert resolve(follow_up, history).resolved == expected

@@ -99,6 +99,9 @@ ROLES = [
     ("Reporters asked John Smith about it.", "John Smith", None, "lower-case-verb-before"),
     ("John Smith said so.", "John Smith", None, "name-first"),
     ("the minister Ravi spoke.", "Ravi", None, "lower-case-title"),
+    ("They met Defence Secretary Shri Rajesh Kumar Singh today.", "Rajesh Kumar Singh", "Defence Secretary",
+     "honorific-dropped"),
+    ("Health Minister Dr. Ann Lee spoke.", "Ann Lee", "Health Minister", "dr-dropped"),
 ]
 
 
@@ -274,3 +277,34 @@ def test_leading_article_is_trimmed() -> None:
 
 def test_sentence_candidate_keeps_its_first_word(generic_candidates: dict[str, set[str]]) -> None:
     assert "The company hired 1,200 engineers in Berlin last year" in generic_candidates["SENTENCE"]
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "expected"),
+    [
+        pytest.param("A release by the US Department of the Treasury said so.", "US Department",
+                     "US Department of the Treasury", id="of-the"),
+        pytest.param("Rates were set by the Bank of England on Monday.", "Bank", "Bank of England", id="of"),
+        pytest.param("The Treasury said of the plan nothing.", "Treasury", "Treasury", id="lower-case-not-joined"),
+    ],
+)
+def test_organisation_cut_at_of_is_joined(text: str, entity: str, expected: str) -> None:
+    """The tagger often ends an institution's name before "of the ..."; the candidate takes the whole name."""
+    from index.annotator import LABEL_ID
+    from qa.spans import clean_entities
+
+    start = text.index(entity)
+    entities = np.array([[start, start + len(entity), LABEL_ID["ORG"]]], dtype=np.int32)
+    ((s, e, label),) = clean_entities(text, np.zeros((0, 3), dtype=np.int32), entities)
+    assert (text[s:e], label) == (expected, LABEL_ID["ORG"])
+
+
+def test_joined_organisation_swallows_the_entity_after_of() -> None:
+    from index.annotator import LABEL_ID
+    from qa.spans import clean_entities
+
+    text = "A release by the US Department of the Treasury said so."
+    a, b = text.index("US Department"), text.index("Treasury")
+    entities = np.array([[a, a + 13, LABEL_ID["ORG"]], [b, b + 8, LABEL_ID["ORG"]]], dtype=np.int32)
+    assert [text[s:e] for s, e, _ in clean_entities(text, np.zeros((0, 3), dtype=np.int32), entities)] == [
+        "US Department of the Treasury"]

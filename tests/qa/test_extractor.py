@@ -1,0 +1,105 @@
+"""qa.extractor: the shapes and evidence the span ranker sees (date shapes, head noun, coverage)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.extractor import CALENDAR, DURATION, FEATURES
+from qa.question import analyse
+
+
+@pytest.mark.parametrize(
+    ("text", "calendar", "duration"),
+    [
+        pytest.param("January 27", True, False, id="month-day"),
+        pytest.param("Feb. 4", True, False, id="abbreviated-month"),
+        pytest.param("in 1998", True, False, id="year"),
+        pytest.param("the 1990s", True, False, id="decade-of-years"),
+        pytest.param("on the 3rd", True, False, id="ordinal-day"),
+        pytest.param("last Tuesday", True, False, id="weekday"),
+        pytest.param("10-year", False, True, id="hyphenated-duration"),
+        pytest.param("three weeks", False, True, id="weeks"),
+        pytest.param("decades", False, True, id="plural-unit"),
+        pytest.param("12 million", False, False, id="plain-number"),
+    ],
+)
+def test_date_shapes(text: str, calendar: bool, duration: bool) -> None:
+    """ "When" wants a point in time; "10-year" is a date entity to the tagger but a stretch of time."""
+    assert (CALENDAR.search(text) is not None) is calendar
+    assert (DURATION.search(text) is not None and not calendar) is duration
+
+
+def _features(answerer, question: str, answer: str) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Each feature's largest value over the candidate spans reading `answer` (a phrase may occur twice)."""
+    info = analyse(question)
+    vector = answerer.embed_question(question)
+    retrieval = answerer.retriever.search(question, vector)
+    sentences = answerer.extractor.score_sentences(info, vector, {p.row: p.score for p in retrieval.passages})
+    index = answerer.index
+    found: dict[str, float] = {}
+    for span in answerer.extractor.best_spans(info, sentences, top=len(sentences)):
+        text = index.documents[int(index.sentences[span.sentence.row, 0])].text
+        if text[span.span.start: span.span.end] == answer:
+            for name, value in zip(FEATURES, span.features.tolist(), strict=True):
+                found[name] = max(found.get(name, value), value)
+    assert found, f"{answer!r} is not a candidate for {question!r}"
+    return found
+
+
+def test_when_prefers_a_calendar_date_over_a_duration(answerer) -> None:  # type: ignore[no-untyped-def]
+    question = "When did the delegation meet the Defence Secretary?"
+    date = _features(answerer, question, "January 27")
+    span = _features(answerer, question, "10-year")
+    assert (date["when_calendar"], date["when_duration"]) == (1.0, 0.0)
+    assert (span["when_calendar"], span["when_duration"]) == (0.0, 1.0)
+
+
+def test_span_ending_on_the_asked_noun(answerer) -> None:  # type: ignore[no-untyped-def]
+    question = "On which front did India-US engagement also continue?"
+    assert _features(answerer, question, "defence front")["head_last"] == 1.0
+    assert _features(answerer, question, "Sergio Gor")["head_last"] == 0.0
+
+
+def test_locative_place_for_where(answerer) -> None:  # type: ignore[no-untyped-def]
+    question = "Where will Rubio welcome the international partners?"
+    assert _features(answerer, question, "State Department")["where_locative"] == 1.0
+    america = _features(answerer, question, "America")
+    assert america["where_locative"] == 0.0 and america["possessive_after"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("question", "low"),
+    [
+        pytest.param("Who convened the Critical Minerals Ministerial?", False, id="all-words-there"),
+        pytest.param("How much funding was pledged by donors at the Ministerial?", True, id="rare-words-missing"),
+    ],
+)
+def test_cover_measures_the_question_words_the_article_uses(answerer, question: str, low: bool) -> None:  # type: ignore[no-untyped-def]
+    info = analyse(question)
+    near, in_doc = answerer.extractor.terms.cover(info, 0)
+    assert 0.0 <= near <= in_doc <= 1.0
+    assert (in_doc < 0.7) is low
+
+
+def test_sentence_shapes_are_cached_and_bounded(answerer, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Candidates are cut once per sentence; the cache drops its oldest sentence when full."""
+    from qa import extractor as extractor_module
+
+    ex = answerer.extractor
+    first = ex.sentence_shape(0)
+    assert ex.sentence_shape(0) is first
+    assert first.spans and all(first.start <= sh.span.start < sh.span.end <= first.end for sh in first.spans)
+    monkeypatch.setattr(extractor_module, "SHAPE_CACHE", 2)
+    ex._shapes.clear()
+    for row in range(3):
+        ex.sentence_shape(row)
+    assert list(ex._shapes) == [1, 2]
+
+
+def test_cached_and_fresh_shapes_score_alike(answerer) -> None:  # type: ignore[no-untyped-def]
+    """The second asking of a question (shapes cached) scores every span as the first did."""
+    question = "Who convened the Critical Minerals Ministerial?"
+    answerer.extractor._shapes.clear()
+    first = answerer.ask(question)
+    second = answerer.ask(question)
+    assert (first.answer, first.confidence) == (second.answer, second.confidence)
