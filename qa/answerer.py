@@ -31,6 +31,8 @@ ABSTAIN_BELOW = 0.35
 if WEIGHTS_FILE.is_file():
     ABSTAIN_BELOW = float(json.loads(WEIGHTS_FILE.read_text()).get("abstain_below", ABSTAIN_BELOW))
 MAX_QUESTION_CHARS = 1000
+STRICT_TYPES = frozenset({AnswerType.NUMBER, AnswerType.DATE, AnswerType.DURATION})
+STRICT_MIN_FIT = 0.3
 # How much the conversation's document is preferred in retrieval (a multiplier on fused scores).
 PREFER_FOLLOWUP = 1.6
 PREFER_AMBIGUOUS = 1.15
@@ -136,6 +138,10 @@ class Answerer:
         if info.answer_type is AnswerType.SUMMARY:
             return self._summary(question, resolved, retrieval.passages[0].row)
         spans = self.extractor.best_spans(info, sentences)
+        if info.answer_type in STRICT_TYPES:
+            # "How many", "when", "how long" are answered by a number or a date, or not at all: a phrase
+            # of another kind is not an answer, however near the question's words it sits.
+            spans = [s for s in spans if s.type_fit >= STRICT_MIN_FIT]
         if not spans:
             return self._abstain(question, resolved, info, sentences)
         best = spans[0]

@@ -57,6 +57,24 @@ KIND_GROUPS = {
     "APPOSITION": "definition", "PREDICATE": "definition", "SENTENCE": "sentence", "CLAUSE": "clause",
 }
 GROUPS = sorted(set(KIND_GROUPS.values()))
+_WORD_CLASSES = {
+    "in": "in", "on": "on", "at": "at", "by": "by", "of": "of", "for": "for", "to": "to", "from": "from",
+    "with": "with", "as": "as", "than": "than", "and": "and", "or": "and", ",": "comma", "(": "bracket",
+    ")": "bracket", "is": "be", "was": "be", "are": "be", "were": "be", "be": "be", "been": "be",
+    "'s": "poss", "\u2019s": "poss", "said": "say", "says": "say", "told": "say", "called": "called",
+    "named": "called", "known": "called", "include": "include", "including": "include", "includes": "include",
+    "such": "include", ".": "end", ";": "end", ":": "colon", "who": "rel", "which": "rel", "that": "rel",
+}
+PREV_CLASSES = ("in", "on", "at", "by", "of", "for", "to", "from", "with", "as", "than", "and", "comma",
+                "bracket", "be", "called", "include", "colon", "start")
+NEXT_CLASSES = ("in", "of", "and", "comma", "bracket", "be", "poss", "say", "end", "rel", "to", "for")
+
+
+def word_class(word: str | None, classes: tuple[str, ...]) -> str | None:
+    if word is None:
+        return "start" if "start" in classes else None
+    c = _WORD_CLASSES.get(word)
+    return c if c in classes else None
 WH_GROUPS = ("who", "when", "where", "why", "how", "what", "which", "none")
 FEATURES = (
     ["s_dense", "s_lex", "s_bigram", "s_passage", "s_top", "type_fit", "proximity", "echo", "head",
@@ -68,6 +86,10 @@ FEATURES = (
     + [f"kind_{g}" for g in GROUPS]
     # The question word crossed with the span's kind: lets the fit learn that "what" rarely wants a date.
     + [f"{wh}_{g}" for wh in WH_GROUPS for g in GROUPS]
+    # The word just before and just after the span, crossed with the question word: "by <who>",
+    # "in <where/when>", "<who> said", "<what> of". Small classes of function words, learned from SQuAD.
+    + [f"{wh}_prev_{c}" for wh in WH_GROUPS for c in PREV_CLASSES]
+    + [f"{wh}_next_{c}" for wh in WH_GROUPS for c in NEXT_CLASSES]
 )
 # Hand-set starting weights (used until scripts/fit_weights.py writes qa/data/weights.json): the
 # embedding and the shared rare words rank sentences; type fit matters most for spans, then nearness to
@@ -210,6 +232,7 @@ class SentenceShape:
     starts: list[int]
     pos: list[int]
     token_terms: list[str]
+    token_words: list[str]  # lower-cased token texts
     lowered: str
     propn: frozenset[int]
     spans: tuple[SpanShape, ...] = ()
@@ -238,6 +261,8 @@ class SpanShape:
     has_num: float
     propn_share: float
     role_terms: frozenset[str] | None  # terms of the title before a person's name, when there is one
+    prev_class: str | None  # class of the word before the span (an article skipped), see PREV_CLASSES
+    next_class: str | None
 
 
 def _shape(span: Span, shape: SentenceShape) -> SpanShape | None:
@@ -272,6 +297,11 @@ def _shape(span: Span, shape: SentenceShape) -> SpanShape | None:
         calendar = CALENDAR.search(span_text) is not None
         duration = DURATION.search(span_text) is not None and not calendar
     inside = pos[first_tok: last_tok + 1]
+    token_words = shape.token_words
+    before_tok = bisect_left(starts, span.start) - 1
+    if before_tok >= 0 and token_words[before_tok] in ("the", "a", "an"):
+        before_tok -= 1
+    after_tok = bisect_left(starts, span.end)
     return SpanShape(
         span=span, kind=kind, group=group, content=content,
         content_stems=tuple(stem(x) for x in content),
@@ -284,6 +314,8 @@ def _shape(span: Span, shape: SentenceShape) -> SpanShape | None:
         has_num=1.0 if NUM in inside else 0.0,
         propn_share=inside.count(PROPN) / len(inside) if inside else 0.0,
         role_terms=role_terms,
+        prev_class=word_class(token_words[before_tok] if before_tok >= 0 else None, PREV_CLASSES),
+        next_class=word_class(token_words[after_tok], NEXT_CLASSES) if after_tok < len(token_words) else None,
     )
 
 
@@ -461,6 +493,10 @@ class Extractor:
                 role_cover = sum(q_weight[t] for t in sh.role_terms & q_terms) / q_total
                 f[col["role_match" if info.identity else "role_echo"]] = role_cover
             f[col[f"kind_{sh.group}"]] = 1.0
+            if sh.prev_class:
+                f[col[f"{wh_group}_prev_{sh.prev_class}"]] = 1.0
+            if sh.next_class:
+                f[col[f"{wh_group}_next_{sh.next_class}"]] = 1.0
             scored.append(ScoredSpan(sentence, span, float(f @ self.span_weights), fit, f))
         return scored
 
@@ -483,6 +519,7 @@ class Extractor:
             # Plain lists: per-span lookups on small arrays are faster with bisect than with numpy calls.
             starts=[a for a, _, _ in token_rows], pos=[p for _, _, p in token_rows],
             token_terms=[stem(text[a:b].lower()) for a, b, _ in token_rows],
+            token_words=[text[a:b].lower() for a, b, _ in token_rows],
             lowered=text[s_start:s_end].lower(),
             propn=frozenset(a for a, _, p in token_rows if p == PROPN),
         )

@@ -170,3 +170,24 @@ def test_unusable_questions_raise_question_error(answerer, question: object) -> 
 )
 def test_validate_question_accepts(question: str, expected: str) -> None:
     assert validate_question(question) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        pytest.param("How much money did the Finance Ministerial raise?", id="how-much-no-amount"),
+        pytest.param("How many ministers attended the Finance Ministerial?", id="how-many-no-count"),
+    ],
+)
+def test_number_question_without_a_number_abstains(answerer, documents, question: str) -> None:  # type: ignore[no-untyped-def]
+    """A "how many/much" question is answered by a number or not at all: the seed states no amounts or counts
+    for the Finance Ministerial, so the answerer declines rather than offer a phrase."""
+    answer = answerer.ask(question)
+    assert answer.kind == "abstain", answer.answer
+    assert_well_formed(answer, documents)
+
+
+def test_date_question_gets_a_date(answerer) -> None:  # type: ignore[no-untyped-def]
+    answer = answerer.ask("When did the US Congressional delegation meet the Defence Secretary?")
+    assert answer.answer is None or any(ch.isdigit() for ch in answer.answer) or answer.answer.lower() in (
+        "today", "yesterday", "tomorrow")
