@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.annotator import POS_ID
+from index.annotator import ENTITY_LABELS, POS_ID
 from index.lexical import STOP_WORDS, capitalised_terms, stem, terms, words
 from index.store import LoadedIndex
 from qa.question import AnswerType, QuestionInfo
@@ -82,7 +82,7 @@ FEATURES = (
      "name_near", "locative", "role_match", "role_echo", "left_of_anchor", "verb_between", "sentence_start",
      "starts_det", "has_num",
      "propn_share", "bias", "head_last", "head_before", "calendar", "duration", "when_calendar", "when_duration",
-     "where_locative", "possessive_after", "thing_head_last", "thing_head_person"]
+     "where_locative", "possessive_after", "thing_head_last", "thing_head_person", "when_relative"]
     + [f"kind_{g}" for g in GROUPS]
     # The question word crossed with the span's kind: lets the fit learn that "what" rarely wants a date.
     + [f"{wh}_{g}" for wh in WH_GROUPS for g in GROUPS]
@@ -102,6 +102,8 @@ DEFAULT_WEIGHTS = {
     # "agreement", not a person; "when" wants a calendar date, not "10-year"; "where" a place after "in/to".
     "thing_head_last": 1.0, "thing_head_person": -1.0, "when_calendar": 0.5, "when_duration": -0.5,
     "where_locative": 0.3, "possessive_after": -0.3,
+    # "today" tells a reader nothing without the article's date: a calendar date answers "when" better.
+    "when_relative": -0.5,
 }
 WEIGHTS_FILE = Path(__file__).parent / "data" / "weights.json"
 
@@ -113,7 +115,9 @@ def load_weights() -> np.ndarray:
     return np.array([values.get(name, 0.0) for name in FEATURES], dtype=np.float64)
 
 
-SENTENCE_FEATURES = ("dense", "lexical", "bigram", "passage", "names", "bias")
+# typed: the sentence holds an entity of the kind the question asks for (a date for "when", a person for
+# "who"): a sentence without one rarely answers, however many words it shares with the question.
+SENTENCE_FEATURES = ("dense", "lexical", "bigram", "passage", "names", "name_conflict", "typed", "bias")
 DEFAULT_SENTENCE_WEIGHTS = {"dense": 0.5, "lexical": 0.6, "bigram": 0.3, "passage": 0.1, "names": 0.5}
 
 
@@ -203,9 +207,46 @@ _MONTHS = ("january february march april may june july august september october 
 # reader may not have: it is neither a calendar date nor a duration.)
 CALENDAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b|\b1[0-9]{3}s?\b|\b20[0-9]{2}s?\b|\b\d{1,2}(st|nd|rd|th)\b",
                       re.IGNORECASE)
+# A day named relative to the article's own date.
+RELATIVE_DAY = re.compile(r"\b(today|tonight|yesterday|tomorrow|this (?:week|month|year)|last (?:week|month|year)|"
+                          r"next (?:week|month|year)|earlier this \w+|recently)\b", re.IGNORECASE)
 # A stretch of time: "10-year", "three weeks", "two-day", "decades".
 DURATION = re.compile(r"(\b|-)(seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century)\b",
                       re.IGNORECASE)
+
+
+# Entity labels (ids) that answer each typed question: those whose TYPE_FIT is at least 0.8.
+TYPED_LABELS = {
+    kind: frozenset(i for i, label in enumerate(ENTITY_LABELS) if fits.get(label, 0.0) >= 0.8)
+    for kind, fits in TYPE_FIT.items()
+    if kind in (AnswerType.PERSON, AnswerType.DATE, AnswerType.PLACE, AnswerType.NUMBER, AnswerType.DURATION,
+                AnswerType.ORG)
+}
+
+
+def date_shape(text: str) -> tuple[bool, bool, bool]:
+    """(calendar, duration, relative) for a date-like span: "January 27", "10-year", "last week"."""
+    calendar = CALENDAR.search(text) is not None
+    relative = not calendar and RELATIVE_DAY.search(text) is not None
+    duration = not calendar and not relative and DURATION.search(text) is not None
+    return calendar, duration, relative
+
+
+def name_conflict(names: tuple[str, ...] | list[str], sentence: str) -> float:
+    """1 when the sentence names a different thing of the same kind as one the question names: the question
+    says "Critical Minerals Ministerial", the sentence "the Finance Ministerial" (another capitalised word
+    before the same last word). Such a sentence is about something else, however many words it shares."""
+    for name in names:
+        parts = name.split()
+        if len(parts) < 2:
+            continue
+        last, before = parts[-1], " ".join(parts[:-1])
+        for m in re.finditer(r"\b([A-Z][\w'-]*)\s+" + re.escape(last) + r"\b", sentence):
+            if m.group(1).lower() in STOP_WORDS or sentence[: m.end()].endswith(name):
+                continue
+            if not sentence[: m.start(1) + len(m.group(1))].endswith(before):
+                return 1.0
+    return 0.0
 
 
 def name_share(names: list[str], sentence: str) -> float:
@@ -257,6 +298,7 @@ class SpanShape:
     person_noun: bool  # ends on a noun for people ("senior members", "officials")
     calendar: bool
     duration: bool
+    relative: bool  # "today", "last week": a date relative to the article's
     starts_det: float
     has_num: float
     propn_share: float
@@ -291,11 +333,10 @@ def _shape(span: Span, shape: SentenceShape) -> SpanShape | None:
             role_terms = frozenset(terms(text[role[0]: role[1]]))
     group = KIND_GROUPS.get(kind, "np")
     phrase_kind = group in ("list", "reason", "definition", "sentence", "clause")
-    calendar = duration = False
+    calendar = duration = relative = False
     if kind in ("DATE", "TIME", "NUMBER", "CARDINAL"):
         span_text = text[span.start: span.end]
-        calendar = CALENDAR.search(span_text) is not None
-        duration = DURATION.search(span_text) is not None and not calendar
+        calendar, duration, relative = date_shape(span_text)
     inside = pos[first_tok: last_tok + 1]
     token_words = shape.token_words
     before_tok = bisect_left(starts, span.start) - 1
@@ -309,7 +350,7 @@ def _shape(span: Span, shape: SentenceShape) -> SpanShape | None:
         first_tok=first_tok, last_tok=last_tok, length=3 if phrase_kind else span.tokens,
         locative=locative, possessive=possessive,
         person_noun=bool(_PERSON_NOUNS.intersection(stem(x) for x in span_words[-2:])),
-        calendar=calendar, duration=duration,
+        calendar=calendar, duration=duration, relative=relative,
         starts_det=1.0 if inside and inside[0] == DET else 0.0,
         has_num=1.0 if NUM in inside else 0.0,
         propn_share=inside.count(PROPN) / len(inside) if inside else 0.0,
@@ -348,7 +389,9 @@ class Extractor:
         total = sum(q_weights.values()) or 1.0
         q_pairs = list(zip(info.terms, info.terms[1:], strict=False))
         names = info.names
+        typed_labels = TYPED_LABELS.get(info.answer_type, frozenset())
         features = np.ones((len(order), len(SENTENCE_FEATURES)))
+        features[:, 6] = 0.0
         for i, (row, d) in enumerate(zip(order, dense, strict=True)):
             found = self.terms.sets[row]
             features[i, 0] = float(d)
@@ -358,7 +401,12 @@ class Extractor:
             ) / total
             features[i, 2] = (sum(1 for p in q_pairs if p in self.terms.pairs[row]) / len(q_pairs)) if q_pairs else 0.0
             features[i, 3] = rows[row]
-            features[i, 4] = name_share(names, self.index.sentence_text(row))
+            sentence_text = self.index.sentence_text(row)
+            features[i, 4] = name_share(names, sentence_text)
+            features[i, 5] = name_conflict(names, sentence_text)
+            if typed_labels:
+                labels = index.sentence_entities(row)[:, 2]
+                features[i, 6] = 1.0 if any(int(x) in typed_labels for x in labels) else 0.0
         scores = features @ self.sentence_weights
         scored = [
             ScoredSentence(row, float(sc), float(f[1]), float(f[0]), float(f[2]), float(f[3]), float(f[4]),
@@ -487,6 +535,8 @@ class Extractor:
                 f[col["duration"]] = float(sh.duration)
                 f[col["when_calendar"]] = float(sh.calendar and is_date)
                 f[col["when_duration"]] = float(sh.duration and is_date)
+            if sh.relative and is_date:
+                f[col["when_relative"]] = 1.0
             if sh.role_terms is not None:
                 # "Who is the US Ambassador to India?" names the person by the title the sentence gives;
                 # "Whom will the External Affairs Minister meet?" names the asker's subject that way.

@@ -75,6 +75,12 @@ def remember(resolved_question: str, answer: str | None, answer_type: str | None
     memory.people = [resolved_question[s:e] for s, e in people_spans]
     memory.places = [resolved_question[s:e] for s, e in place_spans]
     memory.things = _things(doc, [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _NOT_TOPICS])
+    if not memory.things:
+        # The small parser often reads "What did the finance meeting explore?" with "explore" as a noun
+        # and finds no subject; the question's shape still says which phrase is the topic.
+        subject = _SUBJECT.match(resolved_question)
+        if subject:
+            memory.things = [subject.group(1)]
     memory.things.sort(key=lambda t: (not any(w[:1].isupper() for w in t.split()), -len(t)))
     if answer:
         if answer_type == "person":
@@ -87,9 +93,16 @@ def remember(resolved_question: str, answer: str | None, answer_type: str | None
             parsed = _nlp()(answer)
             named = [(e.start_char, e.end_char) for e in parsed.ents if e.label_ in _NOT_TOPICS]
             fresh = [t for t in _things(parsed, named) if any(w[:1].isupper() for w in t.split())]
-            memory.things += [t for t in fresh if t not in memory.things]
+            # A named thing the answer brings is the newest focus: after "Which agreement ...?" answered
+            # by "the 10-year ... Framework Agreement", "How long does it run?" asks about the agreement.
+            memory.things = fresh + [t for t in memory.things if t not in fresh]
     return memory
 
+
+# "<wh> <auxiliary> the <subject words> <verb> [<particle>]?": the subject of a question about a thing.
+_SUBJECT = re.compile(r"^(?:what|which|who|whom|when|where|why|how)\b[^?]*?\b(?:did|does|do|will|would|can|could|"
+                      r"should|has|have|had)\s+((?:the|this|that)\s+[\w'-]+(?:\s+[\w'-]+){0,5}?)\s+\w+"
+                      r"(?:\s+(?:on|about|with|for|to|in|at|up|out))?\s*\?$", re.IGNORECASE)
 
 # Entities that are never the topic a pronoun or "that meeting" points back to.
 _NOT_TOPICS = {"PERSON", "GPE", "LOC", "FAC", "DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}

@@ -4,29 +4,36 @@ from __future__ import annotations
 
 import pytest
 
-from qa.extractor import CALENDAR, DURATION, FEATURES
+from qa.extractor import FEATURES
 from qa.question import analyse
 
 
 @pytest.mark.parametrize(
-    ("text", "calendar", "duration"),
+    ("text", "shape"),
     [
-        pytest.param("January 27", True, False, id="month-day"),
-        pytest.param("Feb. 4", True, False, id="abbreviated-month"),
-        pytest.param("in 1998", True, False, id="year"),
-        pytest.param("the 1990s", True, False, id="decade-of-years"),
-        pytest.param("on the 3rd", True, False, id="ordinal-day"),
-        pytest.param("last Tuesday", True, False, id="weekday"),
-        pytest.param("10-year", False, True, id="hyphenated-duration"),
-        pytest.param("three weeks", False, True, id="weeks"),
-        pytest.param("decades", False, True, id="plural-unit"),
-        pytest.param("12 million", False, False, id="plain-number"),
+        pytest.param("January 27", "calendar", id="month-day"),
+        pytest.param("Feb. 4", "calendar", id="abbreviated-month"),
+        pytest.param("in 1998", "calendar", id="year"),
+        pytest.param("the 1990s", "calendar", id="decade-of-years"),
+        pytest.param("on the 3rd", "calendar", id="ordinal-day"),
+        pytest.param("last Tuesday", "calendar", id="weekday"),
+        pytest.param("10-year", "duration", id="hyphenated-duration"),
+        pytest.param("three weeks", "duration", id="weeks"),
+        pytest.param("decades", "duration", id="plural-unit"),
+        pytest.param("today", "relative", id="today"),
+        pytest.param("last week", "relative", id="last-week"),
+        pytest.param("earlier this month", "relative", id="earlier-this-month"),
+        pytest.param("12 million", None, id="plain-number"),
     ],
 )
-def test_date_shapes(text: str, calendar: bool, duration: bool) -> None:
-    """ "When" wants a point in time; "10-year" is a date entity to the tagger but a stretch of time."""
-    assert (CALENDAR.search(text) is not None) is calendar
-    assert (DURATION.search(text) is not None and not calendar) is duration
+def test_date_shapes(text: str, shape: str | None) -> None:
+    """ "When" wants a point in time; "10-year" is a date entity to the tagger but a stretch of time, and
+    "today" only means something next to the article's date."""
+    from qa.extractor import date_shape
+
+    calendar, duration, relative = date_shape(text)
+    assert {"calendar": calendar, "duration": duration, "relative": relative} == {
+        k: k == shape for k in ("calendar", "duration", "relative")}
 
 
 def _features(answerer, question: str, answer: str) -> dict[str, float]:  # type: ignore[no-untyped-def]
@@ -103,3 +110,42 @@ def test_cached_and_fresh_shapes_score_alike(answerer) -> None:  # type: ignore[
     first = answerer.ask(question)
     second = answerer.ask(question)
     assert (first.answer, first.confidence) == (second.answer, second.confidence)
+
+
+@pytest.mark.parametrize(
+    ("names", "sentence", "conflict"),
+    [
+        pytest.param(["Critical Minerals Ministerial"], "Representing India at the Finance Ministerial was X.", 1.0,
+                     id="other-ministerial"),
+        pytest.param(["Critical Minerals Ministerial"], "The inaugural Critical Minerals Ministerial opens.", 0.0,
+                     id="same-name"),
+        pytest.param(["Critical Minerals Ministerial"], "Ahead of the Ministerial, it said so.", 0.0,
+                     id="bare-last-word"),
+        pytest.param(["Bank of England"], "The Bank of Japan raised rates.", 0.0, id="single-word-tail-differs"),
+        pytest.param(["Manchester United"], "Newcastle United won 2-0.", 1.0, id="other-club"),
+        pytest.param(["India"], "India and the United States met.", 0.0, id="one-word-name"),
+    ],
+)
+def test_name_conflict(names: list[str], sentence: str, conflict: float) -> None:
+    """A sentence naming another thing of the same kind ("the Finance Ministerial") is about something else."""
+    from qa.extractor import name_conflict
+
+    assert name_conflict(names, sentence) == conflict
+
+
+def test_typed_sentence_feature_marks_sentences_holding_the_asked_kind(answerer) -> None:  # type: ignore[no-untyped-def]
+    """For "when", a sentence with a date entity is marked; for "what", no sentence is."""
+    from qa.extractor import SENTENCE_FEATURES
+
+    typed = SENTENCE_FEATURES.index("typed")
+    for question, expect_any in (("When will the Critical Minerals Ministerial be held?", True),
+                                 ("What will the Critical Minerals Ministerial focus on?", False)):
+        info = analyse(question)
+        vector = answerer.embed_question(question)
+        retrieval = answerer.retriever.search(question, vector)
+        sentences = answerer.extractor.score_sentences(info, vector, {p.row: p.score for p in retrieval.passages})
+        marked = {answerer.index.sentence_text(s.row) for s in sentences if s.features[typed] == 1.0}
+        assert bool(marked) is expect_any
+        if expect_any:
+            assert any("February 4" in text for text in marked)
+            assert not any(text.startswith("The Ministerial will focus") for text in marked)

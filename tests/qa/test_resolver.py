@@ -255,3 +255,29 @@ def test_bare_wh_fills_the_object_the_previous_answer_named(
     """A bare question word after an object question asks about the answer in that slot."""
     history = [remember(previous, answer, "person", "d")]
     assert resolve(follow_up, history).resolved == expected
+
+
+def test_a_named_thing_in_the_answer_becomes_what_it_means() -> None:
+    history = [remember("Which agreement did the delegation and the Defence Secretary discuss?",
+                        "the 10-year Major Defence Partnership Framework Agreement", "other", "d")]
+    assert resolve("How long does it run?", history).resolved == (
+        "How long does the 10-year Major Defence Partnership Framework Agreement run?")
+
+
+def test_an_unnamed_answer_leaves_the_topic_in_place() -> None:
+    history = [remember("What did the Finance Ministerial discuss?",
+                        "ways to strengthen and diversify critical mineral supply chains", "other", "d")]
+    assert resolve("Who convened it?", history).resolved == "Who convened the Finance Ministerial?"
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        pytest.param("What did the finance meeting explore?", "the finance meeting", id="verb-read-as-noun"),
+        pytest.param("What will the Critical Minerals Ministerial focus on?", "the Critical Minerals Ministerial",
+                     id="verb-and-particle"),
+    ],
+)
+def test_topic_of_a_question_the_parser_misreads(question: str, topic: str) -> None:
+    """"What did the X <verb>?" keeps X as the topic even when the parser finds no noun phrase."""
+    assert remember(question, None, None, None).things[0] == topic
