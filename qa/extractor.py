@@ -368,6 +368,7 @@ class Extractor:
         self.sentence_weights = load_sentence_weights()
         self._shapes: dict[int, SentenceShape] = {}
         self._shapes_lock = threading.Lock()
+        self._titles: dict[int, dict[str, frozenset[frozenset[str]]]] = {}
 
     # ---------------------------------------------------------------- sentences
 
@@ -390,14 +391,18 @@ class Extractor:
         q_pairs = list(zip(info.terms, info.terms[1:], strict=False))
         names = info.names
         typed_labels = TYPED_LABELS.get(info.answer_type, frozenset())
+        name_terms = bool(info.proper_terms)
         features = np.ones((len(order), len(SENTENCE_FEATURES)))
         features[:, 6] = 0.0
         for i, (row, d) in enumerate(zip(order, dense, strict=True)):
             found = self.terms.sets[row]
             features[i, 0] = float(d)
             capitals = self.terms.capitalised[row]
+            titles = self.titles_in(self.terms.doc_of[row]) if name_terms else {}
             features[i, 1] = sum(
-                wt for t, wt in q_weights.items() if t in found and (t not in info.proper_terms or t in capitals)
+                wt for t, wt in q_weights.items()
+                if (t in found and (t not in info.proper_terms or t in capitals))
+                or (t in titles and any(title <= found for title in titles[t]))
             ) / total
             features[i, 2] = (sum(1 for p in q_pairs if p in self.terms.pairs[row]) / len(q_pairs)) if q_pairs else 0.0
             features[i, 3] = rows[row]
@@ -549,6 +554,39 @@ class Extractor:
                 f[col[f"{wh_group}_next_{sh.next_class}"]] = 1.0
             scored.append(ScoredSpan(sentence, span, float(f @ self.span_weights), fit, f))
         return scored
+
+    def titles_in(self, doc_row: int) -> dict[str, frozenset[frozenset[str]]]:
+        """Each person's name term -> the titles the article gives them, as sets of terms.
+
+        News names a person once with a title ("External Affairs Minister S. Jaishankar") and then by the
+        title alone ("the External Affairs Minister will also hold meetings ..."): a sentence that writes a
+        person's whole title counts as naming them. Computed per article when first asked, then kept.
+        """
+        cached = self._titles.get(doc_row)
+        if cached is not None:
+            return cached
+        index = self.index
+        text = index.documents[doc_row].text
+        person = ENTITY_LABELS.index("PERSON")
+        found: dict[str, set[frozenset[str]]] = {}
+        rows = np.nonzero(index.sentences[:, 0] == doc_row)[0] if len(index.sentences) else []
+        for row in rows:
+            s_start = int(index.sentences[row, 1])
+            for a, b, label in index.sentence_entities(int(row)).tolist():
+                if label != person:
+                    continue
+                role = role_before(text, s_start, a)
+                title = frozenset(terms(text[role[0]: role[1]])) if role else frozenset()
+                if len(title) < 2:
+                    continue  # one word ("Secretary") is too common to stand for one person
+                for term in terms(text[a:b]):
+                    found.setdefault(term, set()).add(title)
+        titles = {t: frozenset(v) for t, v in found.items()}
+        with self._shapes_lock:
+            if len(self._titles) >= SHAPE_CACHE:
+                self._titles.pop(next(iter(self._titles)))
+            self._titles[doc_row] = titles
+        return titles
 
     def sentence_shape(self, row: int) -> SentenceShape:
         """The question-independent facts of sentence `row` and its candidate spans, computed once.

@@ -149,3 +149,24 @@ def test_typed_sentence_feature_marks_sentences_holding_the_asked_kind(answerer)
         if expect_any:
             assert any("February 4" in text for text in marked)
             assert not any(text.startswith("The Ministerial will focus") for text in marked)
+
+
+def test_a_title_written_out_names_its_person(answerer) -> None:  # type: ignore[no-untyped-def]
+    """ "External Affairs Minister S. Jaishankar" makes "the External Affairs Minister" a mention of him, so
+    a question naming Jaishankar matches the sentence that only gives his title."""
+    from index.lexical import terms
+
+    titles = answerer.extractor.titles_in(0)
+    assert frozenset(terms("External Affairs Minister")) in titles["jaishankar"]
+    assert "secretary" not in titles  # titles are keyed by the person's name, not by their words
+
+    question = "Who else will Jaishankar meet during the trip?"
+    info = analyse(question)
+    vector = answerer.embed_question(question)
+    retrieval = answerer.retriever.search(question, vector)
+    sentences = answerer.extractor.score_sentences(info, vector, {p.row: p.score for p in retrieval.passages})
+    by_text = {answerer.index.sentence_text(s.row): s for s in sentences}
+    (title_only,) = [s for text, s in by_text.items() if text.startswith("During the visit, the External Affairs")]
+    jaishankar = answerer.extractor.terms.weight("jaishankar")
+    others = sum(answerer.extractor.terms.weight(t) for t in info.terms if t != "jaishankar")
+    assert title_only.lexical >= jaishankar / (jaishankar + others) - 1e-9
