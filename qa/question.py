@@ -131,6 +131,11 @@ def tagged_head(question: str) -> str | None:
     return None
 
 
+def warm_up() -> None:
+    """Load the tagger now (under a second), so the first "which <noun>" question does not wait for it."""
+    pos_tags("Which one?")
+
+
 def _singular(word: str) -> str:
     if word.endswith("ies"):
         return word[:-3] + "y"

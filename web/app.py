@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from qa.answerer import Answerer
 from qa.chat import ChatService
 from qa.history import ConversationStore
+from qa.question import warm_up as warm_up_question_tagger
 from qa.resolver import warm_up as warm_up_resolver
 from qa.settings import Settings, get_settings
 from web import api, docs, errors, pages
@@ -56,6 +57,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     chat = ChatService(answerer, ConversationStore(settings.conversations_path))
     await run_in_threadpool(lambda: chat.examples)  # computed once here, not on the first page view
     await run_in_threadpool(warm_up_resolver)  # the parser follow-ups use loads here, not on the first one
+    await run_in_threadpool(warm_up_question_tagger)  # and the tagger that finds "which <noun>" heads
     app.state.answerer = answerer
     app.state.chat = chat
     yield
