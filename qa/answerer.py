@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import faiss
@@ -37,6 +37,8 @@ STRICT_MIN_FIT = 0.3
 PREFER_FOLLOWUP = 1.6
 PREFER_AMBIGUOUS = 1.15
 SUMMARY_SENTENCES = 3
+# How far ahead of the best sentence the previous answer's sentence is put for "Who said so?" (logits).
+SOURCE_BONUS = 1.0
 
 
 class QuestionError(ValueError):
@@ -45,9 +47,11 @@ class QuestionError(ValueError):
 
 @dataclass(frozen=True)
 class Context:
-    """What the conversation knows: the document in play, so an ambiguous question prefers it."""
+    """What the conversation knows: the document in play, so an ambiguous question prefers it, and for
+    "Who said so?" the sentence (doc_id, start, end) the previous answer came from."""
 
     doc_id: str | None = None
+    source_of: tuple[str, int, int] | None = None
 
 
 CONFIDENCE_FEATURES = ("span_score", "margin", "s_lex", "s_dense", "s_window", "type_fit", "near_cover", "doc_cover",
@@ -134,10 +138,20 @@ class Answerer:
         if not retrieval.passages:
             return self._abstain(question, resolved, info, [], "The briefing is empty: nothing is indexed yet.")
         passage_scores = {p.row: p.score for p in retrieval.passages}
+        source_row = self._sentence_row(context.source_of) if context and context.source_of else None
+        if source_row is not None:
+            # Make sure the passage holding the previous answer's sentence is among those read.
+            passages = self.index.passages
+            holding = np.nonzero((passages[:, 3] <= source_row) & (passages[:, 4] > source_row))[0]
+            if len(holding):
+                passage_scores[int(holding[0])] = max(passage_scores.values())
         sentences = self.extractor.score_sentences(info, vector, passage_scores)
+        if source_row is not None:
+            sentences = _source_first(sentences, source_row)
         if info.answer_type is AnswerType.SUMMARY:
             return self._summary(question, resolved, retrieval.passages[0].row)
-        spans = self.extractor.best_spans(info, sentences)
+        # "Who said so?" is answered from the statement it points at, not from any sentence alike.
+        spans = self.extractor.best_spans(info, sentences, top=1 if source_row is not None else 3)
         if info.answer_type in STRICT_TYPES:
             # "How many", "when", "how long" are answered by a number or a date, or not at all: a phrase
             # of another kind is not an answer, however near the question's words it sits.
@@ -150,6 +164,16 @@ class Answerer:
         if confidence < ABSTAIN_BELOW:
             return self._abstain(question, resolved, info, sentences, confidence=confidence)
         return self._answer(question, resolved, info, best, sentences, confidence)
+
+    def _sentence_row(self, source: tuple[str, int, int]) -> int | None:
+        """The index row of the sentence (doc_id, start, end), if the index still holds it."""
+        index = self.index
+        assert index is not None
+        doc_row = index.doc_rows.get(source[0])
+        if doc_row is None:
+            return None
+        rows = np.nonzero((index.sentences[:, 0] == doc_row) & (index.sentences[:, 1] == source[1]))[0]
+        return int(rows[0]) if len(rows) else None
 
     # ---------------------------------------------------------------- results
 
@@ -228,6 +252,16 @@ class Answerer:
             citations=citations, doc_id=doc.doc_id, answer_start=citations[0].start,
             answer_end=citations[0].end, answer_type=AnswerType.SUMMARY.value,
         )
+
+
+def _source_first(sentences: list[ScoredSentence], row: int) -> list[ScoredSentence]:
+    """Put the sentence the previous answer came from first: "Which ministry said so?" asks about that
+    statement, whatever other sentence shares more of the question's words."""
+    found = next((s for s in sentences if s.row == row), None)
+    if found is None:
+        return sentences
+    promoted = replace(found, score=max(s.score for s in sentences) + SOURCE_BONUS)
+    return [promoted] + [s for s in sentences if s.row != row]
 
 
 def validate_question(question: object) -> str:

@@ -68,12 +68,16 @@ class ChatService:
                           message=reply(talk, self.examples), confidence=1.0, kind="smalltalk")
         turns = [] if fresh else self.store.turns(conversation_id, limit=HISTORY_TURNS)
         answered = [t for t in turns if t.payload.get("kind") in ("answer", "summary", "abstain")]
-        resolved = question
+        resolved, source_of = question, None
         if answered and needs_history(question):
             memories = [_memory(t) for t in answered]
-            resolved = resolve(question, memories).resolved
+            resolution = resolve(question, memories)
+            resolved = resolution.resolved
+            cited = answered[-1].payload.get("citations") or []
+            if resolution.rule == "source" and cited:
+                source_of = (cited[0]["doc_id"], int(cited[0]["start"]), int(cited[0]["end"]))
         last_doc = next((t.payload.get("doc_id") for t in reversed(answered) if t.payload.get("doc_id")), None)
-        return self.answerer.ask(question, Context(doc_id=last_doc), resolved=resolved)
+        return self.answerer.ask(question, Context(doc_id=last_doc, source_of=source_of), resolved=resolved)
 
 
 def _memory(turn: StoredTurn) -> TurnMemory:

@@ -25,6 +25,8 @@ from qa.question import AnswerType, QuestionInfo
 from qa.spans import Span, acronym_expansions, apposition_after, candidates, clauses_after, role_before
 
 PROPN, VERB, DET, NUM = POS_ID["PROPN"], POS_ID["VERB"], POS_ID["DET"], POS_ID["NUM"]
+# Words that may sit between the question's words and an answer next to them: "focus on", "led by the".
+GLUE_POS = frozenset(POS_ID[t] for t in ("ADP", "DET", "PART", "ADV", "AUX", "PUNCT"))
 
 # How well a span kind fits each answer type (1 = exactly what was asked for).
 TYPE_FIT: dict[AnswerType, dict[str, float]] = {
@@ -90,6 +92,9 @@ FEATURES = (
     # "in <where/when>", "<who> said", "<what> of". Small classes of function words, learned from SQuAD.
     + [f"{wh}_prev_{c}" for wh in WH_GROUPS for c in PREV_CLASSES]
     + [f"{wh}_next_{c}" for wh in WH_GROUPS for c in NEXT_CLASSES]
+    # The span right after or right before the question's words, with only small words between ("will
+    # focus on <X>", "bring together <X>", "<X> convened"): where an object or a subject sits.
+    + [f"{wh}_adj_{side}" for wh in WH_GROUPS for side in ("after", "before")]
 )
 # Hand-set starting weights (used until scripts/fit_weights.py writes qa/data/weights.json): the
 # embedding and the shared rare words rank sentences; type fit matters most for spans, then nearness to
@@ -548,6 +553,13 @@ class Extractor:
                 role_cover = sum(q_weight[t] for t in sh.role_terms & q_terms) / q_total
                 f[col["role_match" if info.identity else "role_echo"]] = role_cover
             f[col[f"kind_{sh.group}"]] = 1.0
+            if positions and kind != "SENTENCE":
+                if any(p < first_tok and first_tok - p <= 3 and all(x in GLUE_POS for x in pos[p + 1: first_tok])
+                       for p in positions):
+                    f[col[f"{wh_group}_adj_after"]] = 1.0
+                if any(p > last_tok and p - last_tok <= 3 and all(x in GLUE_POS for x in pos[last_tok + 1: p])
+                       for p in positions):
+                    f[col[f"{wh_group}_adj_before"]] = 1.0
             if sh.prev_class:
                 f[col[f"{wh_group}_prev_{sh.prev_class}"]] = 1.0
             if sh.next_class:

@@ -32,6 +32,11 @@ _BARE_TEMPLATES = {
 }
 _WH_AUX = re.compile(r"^(?:when|where|why|how|what|which \w+|who|whom)\s+((?:will|did|does|do|is|was|are|were|has|have|"
                      r"had|can|could|would|should)\s.+)$", re.IGNORECASE)
+# "Which ministry said so?", "Who said that?", "According to whom?": asks who stands behind the previous
+# answer, so the sentence that answer came from is where to look.
+_SOURCE = re.compile(r"\b(?:said|says|say|stated|states|reported|announced|claimed|wrote|posted|confirmed)\s+"
+                     r"(?:so|that|this|it)\s*\??$|^\s*(?:according to whom|says who|who says so)\b"
+                     r"|^\s*(?:who|what|which \w+) (?:is|was) the source\s*\??$", re.IGNORECASE)
 _WH_START = re.compile(r"^(who|whom|whose|what|which|when|where|why|how)\b", re.IGNORECASE)
 
 
@@ -52,7 +57,7 @@ class TurnMemory:
 class Resolution:
     question: str
     resolved: str
-    rule: str  # which rule fired: "standalone", "pronoun", "and-x", "bare-wh", "demonstrative"
+    rule: str  # which rule fired: "standalone", "pronoun", "and-x", "bare-wh", "demonstrative", "source"
 
     @property
     def changed(self) -> bool:
@@ -132,6 +137,9 @@ def resolve(question: str, history: list[TurnMemory]) -> Resolution:
     if not history:
         return Resolution(question, text, "standalone")
     last = history[-1]
+    if _SOURCE.search(text) and last.answer:
+        # The question is whole as asked; what it leans on is where the last answer was found.
+        return Resolution(question, text, "source")
     person = next((p for turn in reversed(history) for p in turn.people), None)
     thing = next((t for turn in reversed(history) for t in turn.things), None)
 
@@ -195,7 +203,7 @@ def resolve(question: str, history: list[TurnMemory]) -> Resolution:
                 return f"at {_lower_article(thing)}"
         if low in _THING_PRONOUNS and thing:
             rule = "pronoun"
-            return _lower_article(thing) + _THING_PRONOUNS[low]
+            return _lower_article(_without_amount(thing, text)) + _THING_PRONOUNS[low]
         return word
 
     # "there" only as a place adverb: not existential ("there is a…", "is there a…").
@@ -208,6 +216,28 @@ def resolve(question: str, history: list[TurnMemory]) -> Resolution:
     if resolved and resolved[0].islower():
         resolved = resolved[0].upper() + resolved[1:]
     return Resolution(question, resolved, rule)
+
+
+_ASKS_AMOUNT = re.compile(r"^\s*(?:how (?:long|many|much|old|often)|when|what year|what date|in what year)\b",
+                          re.IGNORECASE)
+_AMOUNT_WORD = re.compile(r"^(?:\d[\w.,-]*|(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|"
+                          r"thirty|fifty|hundred)-\w+)$", re.IGNORECASE)
+
+
+def _without_amount(thing: str, question: str) -> str:
+    """The topic without the number that answers the question: "How long does it run?" about "the 10-year
+    Framework Agreement" asks about "the Framework Agreement"; writing "10-year" into the question would
+    make the answer look like an echo of it."""
+    if not _ASKS_AMOUNT.match(question):
+        return thing
+    words = thing.split()
+    lead = 1 if words and words[0].lower() in ("the", "a", "an") else 0
+    kept = words[:lead] + [w for i, w in enumerate(words[lead:]) if not (i == 0 and _AMOUNT_WORD.match(w))]
+    if len(kept) == len(words) or len(kept) <= lead:
+        return thing
+    if not lead:
+        kept.insert(0, "the")
+    return " ".join(kept)
 
 
 def _lower_article(phrase: str) -> str:
@@ -233,7 +263,7 @@ _TRIGGER = re.compile(
 def needs_history(question: str) -> bool:
     """Cheap test run before any parsing: could this question lean on earlier turns?"""
     text = " ".join(question.split())
-    return bool(_TRIGGER.search(text) or _BARE_WH.match(text) or _DEMONSTRATIVE.search(text))
+    return bool(_TRIGGER.search(text) or _BARE_WH.match(text) or _DEMONSTRATIVE.search(text) or _SOURCE.search(text))
 
 
 def warm_up() -> None:

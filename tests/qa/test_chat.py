@@ -145,3 +145,13 @@ def test_history_persists_across_a_new_service(answerer, db_path: Path) -> None:
     follow = second.ask("When will it be held?", cid)
     assert follow.position == 1
     assert "Critical Minerals Ministerial" in follow.answer.resolved_question
+
+
+def test_who_said_so_answers_from_the_sentence_of_the_previous_answer(service: ChatService) -> None:
+    first = service.ask("What did the talks emphasise about the defence partnership agreement?")
+    assert first.answer.kind == "answer"
+    cited = first.answer.citations[0]
+    follow = service.ask("Which ministry said so?", first.conversation_id).answer
+    assert follow.kind == "answer" and follow.resolved_question == "Which ministry said so?"
+    assert follow.citations[0].start == cited.start  # the same statement, not another one alike
+    assert "Ministry of Defence" in follow.answer

@@ -219,6 +219,8 @@ def test_resolution_changed_property() -> None:
         pytest.param("When?", True, id="bare-wh"),
         pytest.param("and where?", True, id="bare-and-where"),
         pytest.param("Who attended that meeting?", True, id="demonstrative"),
+        pytest.param("Which ministry said so?", True, id="said-so"),
+        pytest.param("According to whom?", True, id="according-to-whom"),
         pytest.param("Who is Scott Bessent?", False, id="named-person"),
         pytest.param("What did the Ministry of Defence say?", False, id="named-org"),
         pytest.param("Who convened the Critical Minerals Ministerial?", False, id="seed-standalone"),
@@ -260,8 +262,8 @@ def test_bare_wh_fills_the_object_the_previous_answer_named(
 def test_a_named_thing_in_the_answer_becomes_what_it_means() -> None:
     history = [remember("Which agreement did the delegation and the Defence Secretary discuss?",
                         "the 10-year Major Defence Partnership Framework Agreement", "other", "d")]
-    assert resolve("How long does it run?", history).resolved == (
-        "How long does the 10-year Major Defence Partnership Framework Agreement run?")
+    assert resolve("What does it cover?", history).resolved == (
+        "What does the 10-year Major Defence Partnership Framework Agreement cover?")
 
 
 def test_an_unnamed_answer_leaves_the_topic_in_place() -> None:
@@ -281,3 +283,41 @@ def test_an_unnamed_answer_leaves_the_topic_in_place() -> None:
 def test_topic_of_a_question_the_parser_misreads(question: str, topic: str) -> None:
     """"What did the X <verb>?" keeps X as the topic even when the parser finds no noun phrase."""
     assert remember(question, None, None, None).things[0] == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # The number is what is asked: it must not be written into the question.
+        ("How long does it run?", "How long does the Major Defence Partnership Framework Agreement run?"),
+        ("When was it signed?", "When was the Major Defence Partnership Framework Agreement signed?"),
+        # Any other question keeps the topic as the conversation named it.
+        ("Who signed it?", "Who signed 10-year Major Defence Partnership Framework Agreement?"),
+    ],
+)
+def test_a_pronoun_for_a_topic_drops_the_amount_a_question_asks_for(question: str, expected: str) -> None:
+    history = [remember("Which agreement did the delegation discuss?",
+                        "10-year Major Defence Partnership Framework Agreement", "other", "d")]
+    assert resolve(question, history).resolved == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "rule"),
+    [
+        ("Which ministry said so?", "source"),
+        ("Who said that?", "source"),
+        ("According to whom?", "source"),
+        ("What was the source?", "source"),
+        ("What is the source of rare-earth elements?", "standalone"),
+        ("Who said the Ministerial will focus on supply chains?", "standalone"),
+    ],
+)
+def test_who_said_so_points_at_the_previous_answer(minerals: list[TurnMemory], question: str, rule: str) -> None:
+    resolution = resolve(question, minerals)
+    assert resolution.rule == rule
+    assert resolution.resolved == question  # asked whole: only where to look changes
+
+
+def test_who_said_so_needs_a_previous_answer() -> None:
+    unanswered = [remember("Who is the President of France?", None, "person", None)]
+    assert resolve("Who said so?", unanswered).rule == "standalone"
