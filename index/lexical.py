@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import Stemmer
+
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][a-z]+)?")
 
 STOP_WORDS = frozenset(
@@ -26,13 +28,16 @@ def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOP_WORDS]
 
 
+_STEMMER = Stemmer.Stemmer("english")
+# Bumped whenever what `terms` returns changes, so indexes whose BM25 was built with other terms rebuild it.
+LEXICAL_VERSION = "snowball-english-1"
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """A light suffix stripper so 'meetings'/'meeting' and 'discussed'/'discussions' meet."""
-    for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "ions", "ion", "es", "ed", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
+    """Snowball's English stemmer: 'discuss', 'discussed' and 'discussions' meet, and so do 'focus' and
+    'focuses' (a plain suffix stripper turned 'discuss' into 'discus')."""
+    return _STEMMER.stemWord(word)
 
 
 def terms(text: str) -> list[str]:

@@ -37,7 +37,7 @@ from index.documents import Article, Skipped
 from index.embedder import Embedder, sha256_file
 from index.errors import IndexCorrupt, IndexMissing, IndexWriteError
 from index.ingest import CorpusScan, scan_corpus
-from index.lexical import terms
+from index.lexical import LEXICAL_VERSION, terms
 from index.segmenter import sentence_spans
 
 FORMAT_VERSION = 1
@@ -177,12 +177,14 @@ def expected_settings(embedder: Embedder, params: ChunkParams) -> dict[str, Any]
         "model_hash": embedder.model_hash,
         "chunking": asdict(params),
         "annotator": ANNOTATOR_VERSION,
+        "lexical": LEXICAL_VERSION,
         "search": {"exact_limit": EXACT_SEARCH_LIMIT, "hnsw_m": HNSW_NEIGHBOURS},
     }
 
 
-# Settings that change only the search structures: a build under other values reuses every article's parts.
-SEARCH_ONLY_SETTINGS = ("search",)
+# Settings that change only the search structures (BM25 is rebuilt from the text on every write): a build
+# under other values reuses every article's parts.
+SEARCH_ONLY_SETTINGS = ("search", "lexical")
 
 
 def read_manifest(build: Path) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from index.embedder import Embedder
 from index.store import LoadedIndex, ensure_index
 from qa.answers import Answer, Citation
 from qa.batching import MicroBatcher
-from qa.extractor import FEATURES, WEIGHTS_FILE, Extractor, ScoredSentence, ScoredSpan
+from qa.extractor import FEATURES, SENTENCE_FEATURES, WEIGHTS_FILE, Extractor, ScoredSentence, ScoredSpan
 from qa.question import AnswerType, QuestionInfo, analyse
 from qa.retriever import Retriever
 
@@ -54,8 +54,10 @@ class Context:
     source_of: tuple[str, int, int] | None = None
 
 
+# name_conflict and typed come from the answer's sentence: it names another thing of the question's kind,
+# or holds no entity of the asked type at all.
 CONFIDENCE_FEATURES = ("span_score", "margin", "s_lex", "s_dense", "s_window", "type_fit", "near_cover", "doc_cover",
-                       "bias")
+                       "name_conflict", "typed", "bias")
 # Hand-set until scripts/fit_weights.py fits them: shared rare words, embedding closeness, and a span of
 # the asked type are the evidence that the briefing answers the question.
 DEFAULT_CONFIDENCE = {"s_lex": 3.0, "s_dense": 4.0, "type_fit": 1.2, "bias": -3.6}
@@ -68,13 +70,18 @@ def _confidence_weights() -> np.ndarray:
     return np.array([values.get(k, 0.0) for k in CONFIDENCE_FEATURES])
 
 
+_NAME_CONFLICT, _TYPED = SENTENCE_FEATURES.index("name_conflict"), SENTENCE_FEATURES.index("typed")
+
+
 def confidence_features(spans: list[ScoredSpan], cover: tuple[float, float]) -> np.ndarray:
     """The confidence model's inputs for the top span (`cover`: Extractor.terms.cover of its sentence)."""
     best = spans[0]
     second = spans[1].score if len(spans) > 1 else best.score - 1.0
     s = best.sentence
     window = float(best.features[FEATURES.index("s_window")])
-    return np.array([best.score, best.score - second, s.lexical, s.dense, window, best.type_fit, *cover, 1.0])
+    sentence_f = s.features or (0.0,) * len(SENTENCE_FEATURES)
+    return np.array([best.score, best.score - second, s.lexical, s.dense, window, best.type_fit, *cover,
+                     sentence_f[_NAME_CONFLICT], sentence_f[_TYPED], 1.0])
 
 
 def confidence_of(x: np.ndarray, weights: np.ndarray) -> float:

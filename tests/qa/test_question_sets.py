@@ -17,14 +17,16 @@ from qa.history import ConversationStore
 QUESTIONS = Path(__file__).resolve().parents[1] / "questions"
 
 # metric -> (floor, is an upper bound). Measured values and the targets they fall short of are in the
-# README's quality section; floors sit just under what the answerer reaches now.
+# README's quality section; floors sit just under what the answerer reaches now. Abstention recall went
+# from 8 to 7 of 15 when the threshold moved to decline 0.70 (not 0.75) of SQuAD's hidden-article
+# questions: that moved false abstentions on answerable questions from 6 to 3 in the same change.
 FLOORS: dict[str, tuple[float, bool]] = {
     "f1": (0.70, False),
     "exact_match": (0.60, False),
-    "support": (0.75, False),
-    "followup_f1": (0.58, False),
-    "abstention_recall": (0.50, False),
-    "false_abstentions": (5, True),
+    "support": (0.77, False),
+    "followup_f1": (0.68, False),
+    "abstention_recall": (0.45, False),
+    "false_abstentions": (4, True),
 }
 
 pytestmark = pytest.mark.slow
