@@ -31,7 +31,7 @@ ABSTAIN_BELOW = 0.35
 if WEIGHTS_FILE.is_file():
     ABSTAIN_BELOW = float(json.loads(WEIGHTS_FILE.read_text()).get("abstain_below", ABSTAIN_BELOW))
 MAX_QUESTION_CHARS = 1000
-STRICT_TYPES = frozenset({AnswerType.NUMBER, AnswerType.DATE, AnswerType.DURATION})
+STRICT_TYPES = frozenset({AnswerType.NUMBER, AnswerType.DATE, AnswerType.DURATION, AnswerType.REASON})
 STRICT_MIN_FIT = 0.3
 # How much the conversation's document is preferred in retrieval (a multiplier on fused scores).
 PREFER_FOLLOWUP = 1.6

@@ -64,7 +64,8 @@ _WORD_CLASSES = {
     "with": "with", "as": "as", "than": "than", "and": "and", "or": "and", ",": "comma", "(": "bracket",
     ")": "bracket", "is": "be", "was": "be", "are": "be", "were": "be", "be": "be", "been": "be",
     "'s": "poss", "\u2019s": "poss", "said": "say", "says": "say", "told": "say", "called": "called",
-    "named": "called", "known": "called", "include": "include", "including": "include", "includes": "include",
+    "named": "called", "known": "called", "entitled": "called", "titled": "called", "dubbed": "called",
+    "include": "include", "including": "include", "includes": "include",
     "such": "include", ".": "end", ";": "end", ":": "colon", "who": "rel", "which": "rel", "that": "rel",
 }
 PREV_CLASSES = ("in", "on", "at", "by", "of", "for", "to", "from", "with", "as", "than", "and", "comma",
@@ -483,12 +484,14 @@ class Extractor:
         scored = []
         for sh in shapes:
             span, kind = sh.span, sh.kind
+            repeated = [(st in q_terms or x in info.words) for x, st in zip(sh.content, sh.content_stems, strict=True)]
+            if all(repeated) and span.kind != "SENTENCE":
+                # A span that only repeats the question is not an answer, not even its head noun: "What toxin
+                # ...?" is answered by "granulysin", not by "toxin".
+                continue
             echo = sum(
-                1 for x, st in zip(sh.content, sh.content_stems, strict=True)
-                if (st in q_terms or x in info.words) and st not in info.type_words
+                1 for r, st in zip(repeated, sh.content_stems, strict=True) if r and st not in info.type_words
             ) / len(sh.content)
-            if echo >= 0.999 and span.kind != "SENTENCE":
-                continue  # a span that only repeats the question is not an answer
             fit = fits.get(kind, SENTENCE_FALLBACK_FIT if kind == "SENTENCE" else 0.0)
             if kind == "NP_PROPN" and fit == 0.0:
                 fit = fits.get("NP", 0.0)

@@ -191,3 +191,12 @@ def test_date_question_gets_a_date(answerer) -> None:  # type: ignore[no-untyped
     answer = answerer.ask("When did the US Congressional delegation meet the Defence Secretary?")
     assert answer.answer is None or any(ch.isdigit() for ch in answer.answer) or answer.answer.lower() in (
         "today", "yesterday", "tomorrow")
+
+
+def test_a_why_question_is_answered_by_a_clause_not_a_name(answerer) -> None:  # type: ignore[no-untyped-def]
+    """"Why" and "what was the purpose" take a reason, a clause or the sentence, never a bare name: the
+    sentence naming India's representative at the Finance Ministerial must not answer its purpose."""
+    answer = answerer.ask("What was the purpose of the Finance Ministerial?")
+    assert answer.answer_type == "reason"
+    assert answer.kind == "abstain" or len(answer.answer.split()) >= 3, answer.answer
+    assert answer.answer not in ("Ashwini Vaishnaw", "Scott Bessent")

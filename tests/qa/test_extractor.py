@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.extractor import FEATURES
+from qa.extractor import FEATURES, PREV_CLASSES, word_class
 from qa.question import analyse
 
 
@@ -170,3 +170,33 @@ def test_a_title_written_out_names_its_person(answerer) -> None:  # type: ignore
     jaishankar = answerer.extractor.terms.weight("jaishankar")
     others = sum(answerer.extractor.terms.weight(t) for t in info.terms if t != "jaishankar")
     assert title_only.lexical >= jaishankar / (jaishankar + others) - 1e-9
+
+
+def _candidates(answerer, question: str) -> set[str]:  # type: ignore[no-untyped-def]
+    info = analyse(question)
+    vector = answerer.embed_question(question)
+    retrieval = answerer.retriever.search(question, vector)
+    sentences = answerer.extractor.score_sentences(info, vector, {p.row: p.score for p in retrieval.passages})
+    index = answerer.index
+    return {
+        index.documents[int(index.sentences[s.sentence.row, 0])].text[s.span.start: s.span.end]
+        for s in answerer.extractor.best_spans(info, sentences, top=len(sentences))
+    }
+
+
+@pytest.mark.parametrize(
+    ("question", "echo", "kept"),
+    [
+        # The asked noun alone repeats the question; the phrase naming which one does not.
+        ("Which ministerial will Jaishankar attend?", "Ministerial", "Critical Minerals Ministerial"),
+        ("Which committee does Mike Rogers chair?", "Committee", "House Armed Services Committee"),
+    ],
+)
+def test_a_span_of_only_question_words_is_no_candidate(answerer, question: str, echo: str, kept: str) -> None:  # type: ignore[no-untyped-def]
+    spans = _candidates(answerer, question)
+    assert kept in spans
+    assert echo not in spans and echo.lower() not in spans
+
+
+def test_entitled_and_named_count_as_called() -> None:
+    assert {word_class(w, PREV_CLASSES) for w in ("called", "named", "entitled", "titled", "dubbed")} == {"called"}
