@@ -285,6 +285,7 @@ def clauses_after(text: str, sent_end: int, tokens: np.ndarray, anchors: list[in
         rest = text[start:sent_end]
         stop = _CLAUSE_STOP.search(rest)
         end = start + (stop.start() if stop else len(rest))
+        end = start + len(text[start:end].rstrip(" ,;:-\u2013\u2014"))  # "... defence industry," ends on the word
         n = int(np.searchsorted(tokens[:, 0], end) - i)
         if 2 <= n <= max_tokens:
             out.append(Span(start, end, "CLAUSE", n))

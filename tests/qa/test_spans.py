@@ -10,7 +10,7 @@ import pytest
 
 from index.annotator import annotate
 from index.segmenter import sentence_spans
-from qa.spans import Span, acronym_expansions, apposition_after, candidates, role_before
+from qa.spans import Span, acronym_expansions, apposition_after, candidates, clauses_after, role_before
 
 
 def _slice(text: str, span: tuple[int, int] | None) -> str | None:
@@ -308,3 +308,20 @@ def test_joined_organisation_swallows_the_entity_after_of() -> None:
     entities = np.array([[a, a + 13, LABEL_ID["ORG"]], [b, b + 8, LABEL_ID["ORG"]]], dtype=np.int32)
     assert [text[s:e] for s, e, _ in clean_entities(text, np.zeros((0, 3), dtype=np.int32), entities)] == [
         "US Department of the Treasury"]
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "expected"),
+    [
+        ('They spoke with emphasis on strengthening cooperation in the field of defence industry," the ministry said.',
+         "emphasis", "strengthening cooperation in the field of defence industry"),
+        ("The Ministerial will focus on supply chain resilience, clean energy transitions, and cooperation.",
+         "focus", "supply chain resilience, clean energy transitions, and cooperation"),
+    ],
+)
+def test_clause_after_the_question_words_ends_on_a_word(text: str, anchor: str, expected: str) -> None:
+    (tags,) = annotate([text])
+    tokens = tags.tokens
+    at = [i for i, (a, b, _) in enumerate(tokens.tolist()) if text[a:b] == anchor]
+    spans = clauses_after(text, len(text), tokens, at)
+    assert expected in [text[s.start: s.end] for s in spans]
