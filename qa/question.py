@@ -39,7 +39,13 @@ _HEADS = {
     "philosopher inventor explorer pope bishop prince princess duke emperor ruler executive analyst expert "
     "economist journalist reporter editor producer presenter host athlete runner boxer golfer rival "
     "opponent successor predecessor chairwoman chair partner husband wife son daughter father mother character "
-    "hero heroine villain saint god goddess deity prophet",
+    "hero heroine villain saint god goddess deity prophet lord lady playwright novelist dramatist designer "
+    "architect engineer lawyer attorney barrister solicitor doctor surgeon nurse professor teacher lecturer "
+    "student pupil worker employee soldier pilot driver rider cyclist swimmer batsman bowler goalkeeper "
+    "defender midfielder forward jockey trainer referee umpire pair duo couple trio designer entrepreneur "
+    "investor banker broker businessman businesswoman tycoon billionaire activist campaigner protester "
+    "victim suspect defendant prisoner witness spokesman singer-songwriter rapper guitarist drummer "
+    "comedian broadcaster filmmaker photographer",
     AnswerType.DATE: "date day year month time century decade period era season week",
     AnswerType.PLACE: "place country city town state location region nation continent area island river "
     "capital county province venue site where",
@@ -50,6 +56,8 @@ _HEADS = {
     "size length distance population",
 }
 HEAD_TYPES = {word: kind for kind, group in _HEADS.items() for word in group.split()}
+# Nouns for people by their ending, for heads not listed above: "pianist", "historian", "Brazilian".
+_PERSON_SUFFIX = re.compile(r"^\w{3,}(?:ist|ian)$")
 _PLURAL_LIST_HEADS = {
     "countries", "economies", "nations", "states", "cities", "members", "partners", "companies",
     "ministries", "departments", "organisations", "organizations", "people", "teams", "players", "areas",
@@ -183,12 +191,19 @@ def analyse(question: str) -> QuestionInfo:
             following = [w for w in match.groups() if w and w not in STOP_WORDS]
             # The head is the first known noun within three words ("which American official"); failing
             # that, the tagger finds it ("which recently concluded agreement came up": "agreement").
-            known = [w for w in following if w in _PLURAL_LIST_HEADS or _singular(w) in HEAD_TYPES]
-            head = known[0] if known else (tagged_head(text) or (following[0] if following else None))
+            known = [i for i, w in enumerate(following) if w in _PLURAL_LIST_HEADS or _singular(w) in HEAD_TYPES]
+            # In a compound the last noun is the head: "which union official" asks for an official.
+            first = known[0] if known else None
+            while first is not None and first + 1 in known:
+                first += 1
+            head = following[first] if first is not None else (
+                tagged_head(text) or (following[0] if following else None))
             if head in _PLURAL_LIST_HEADS:
                 kind = AnswerType.LIST
             elif head is not None:
                 kind = HEAD_TYPES.get(_singular(head), AnswerType.OTHER)
+                if kind is AnswerType.OTHER and _PERSON_SUFFIX.search(_singular(head)):
+                    kind = AnswerType.PERSON  # "which novelist/pianist/historian"
         if kind is AnswerType.OTHER and re.match(r"^(what|who) (is|are|was|were|does|do) ", lower) and len(
             [t for t in tokens if t not in STOP_WORDS]
         ) <= 3:

@@ -81,6 +81,14 @@ ANSWER_TYPES = [
     ("Give me a summary", A.SUMMARY, "give-summary"),
     ("What are the key points?", A.SUMMARY, "key-points"),
     ("tl;dr", A.SUMMARY, "tldr"),
+    # the last noun of a compound is the head; people named by an occupation's ending
+    ("Which union official called the plan unnecessary?", A.PERSON, "compound-union-official"),
+    ("Which police department is investigating?", A.ORG, "compound-police-department"),
+    ("Which state university is the oldest?", A.ORG, "compound-state-university"),
+    ("Which American playwright wrote the play?", A.PERSON, "playwright"),
+    ("Which pianist played the opening piece?", A.PERSON, "suffix-ist"),
+    ("Which historian wrote the account?", A.PERSON, "suffix-ian"),
+    ("Which list was published first?", A.OTHER, "short-word-ending-ist"),
     # nothing more specific
     ("What did the defence meeting cover?", A.OTHER, "what-did-verb"),
 ]
