@@ -123,7 +123,9 @@ def load_weights() -> np.ndarray:
 
 # typed: the sentence holds an entity of the kind the question asks for (a date for "when", a person for
 # "who"): a sentence without one rarely answers, however many words it shares with the question.
-SENTENCE_FEATURES = ("dense", "lexical", "bigram", "passage", "names", "name_conflict", "typed", "bias")
+# numbers: share of the numbers the question writes ("by 2008", "in 1998") that the sentence also writes:
+# a number is the most specific word a question can share with its answer's sentence.
+SENTENCE_FEATURES = ("dense", "lexical", "bigram", "passage", "names", "name_conflict", "typed", "numbers", "bias")
 DEFAULT_SENTENCE_WEIGHTS = {"dense": 0.5, "lexical": 0.6, "bigram": 0.3, "passage": 0.1, "names": 0.5}
 
 
@@ -399,7 +401,8 @@ class Extractor:
         typed_labels = TYPED_LABELS.get(info.answer_type, frozenset())
         name_terms = bool(info.proper_terms)
         features = np.ones((len(order), len(SENTENCE_FEATURES)))
-        features[:, 6] = 0.0
+        features[:, 6:8] = 0.0
+        q_numbers = [t for t in info.terms if any(ch.isdigit() for ch in t)]
         for i, (row, d) in enumerate(zip(order, dense, strict=True)):
             found = self.terms.sets[row]
             features[i, 0] = float(d)
@@ -418,6 +421,8 @@ class Extractor:
             if typed_labels:
                 labels = index.sentence_entities(row)[:, 2]
                 features[i, 6] = 1.0 if any(int(x) in typed_labels for x in labels) else 0.0
+            if q_numbers:
+                features[i, 7] = sum(1 for t in q_numbers if t in found) / len(q_numbers)
         scores = features @ self.sentence_weights
         scored = [
             ScoredSentence(row, float(sc), float(f[1]), float(f[0]), float(f[2]), float(f[3]), float(f[4]),

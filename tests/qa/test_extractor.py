@@ -200,3 +200,21 @@ def test_a_span_of_only_question_words_is_no_candidate(answerer, question: str, 
 
 def test_entitled_and_named_count_as_called() -> None:
     assert {word_class(w, PREV_CLASSES) for w in ("called", "named", "entitled", "titled", "dubbed")} == {"called"}
+
+
+def test_numbers_sentence_feature_marks_sentences_writing_the_questions_numbers(answerer) -> None:  # type: ignore[no-untyped-def]
+    from qa.extractor import SENTENCE_FEATURES
+
+    numbers = SENTENCE_FEATURES.index("numbers")
+    question = "What did the meeting held on January 27 feature?"
+    info = analyse(question)
+    vector = answerer.embed_question(question)
+    retrieval = answerer.retriever.search(question, vector)
+    sentences = answerer.extractor.score_sentences(info, vector, {p.row: p.score for p in retrieval.passages})
+    marked = [answerer.index.sentence_text(s.row) for s in sentences if s.features[numbers] == 1.0]
+    assert marked and all("January 27" in text for text in marked)
+    assert all(s.features[numbers] == 0.0 for s in sentences if "27" not in answerer.index.sentence_text(s.row))
+    # A question without numbers marks nothing.
+    plain = analyse("What did the meeting feature?")
+    assert all(s.features[numbers] == 0.0 for s in answerer.extractor.score_sentences(
+        plain, vector, {p.row: p.score for p in retrieval.passages}))
