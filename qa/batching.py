@@ -1,8 +1,9 @@
 """Micro-batching of question embeddings: concurrent questions share one model call.
 
-Opportunistic rather than timed: a lone question is encoded at once (no waiting window, so sequential
-latency is unchanged); questions that arrive while the model is busy queue up and go through together
-in the next call, which is cheaper per question than one call each on a CPU.
+Opportunistic rather than timed: a lone question is encoded at once, in the caller's own thread (no
+waiting window and no hand-off, so sequential latency is unchanged); questions that arrive while the
+model is busy queue up and go through together in the next call, which is cheaper per question than one
+call each on a CPU.
 """
 
 from __future__ import annotations
@@ -26,10 +27,21 @@ class MicroBatcher:
         self._queue: queue.Queue[tuple[str, Future[np.ndarray]]] = queue.Queue()
         self._worker: threading.Thread | None = None
         self._start_lock = threading.Lock()
+        self._model = threading.Lock()  # held by whoever is calling the model: one call at a time
         self.calls = 0  # model calls made, for benchmarks and tests
         self.items = 0  # texts encoded
 
     def encode_one(self, text: str) -> np.ndarray:
+        if self._queue.empty() and self._model.acquire(blocking=False):
+            # The model is idle and nobody waits: encode here rather than hand the text to the worker
+            # thread and back. (With a queue, newcomers join it, so waiting questions are not overtaken.)
+            try:
+                vector = self._encode([text])[0]
+                self.calls += 1
+                self.items += 1
+            finally:
+                self._model.release()
+            return vector
         self._ensure_worker()
         future: Future[np.ndarray] = Future()
         self._queue.put((text, future))
@@ -51,12 +63,13 @@ class MicroBatcher:
                 except queue.Empty:
                     break
             try:
-                vectors = self._encode([text for text, _ in batch])
+                with self._model:
+                    vectors = self._encode([text for text, _ in batch])
+                    self.calls += 1
+                    self.items += len(batch)
             except BaseException as exc:  # noqa: BLE001 - handed to every waiting caller
                 for _, future in batch:
                     future.set_exception(exc)
                 continue
-            self.calls += 1
-            self.items += len(batch)
             for (_, future), vector in zip(batch, vectors, strict=True):
                 future.set_result(vector)

@@ -357,7 +357,10 @@ def _shape(span: Span, shape: SentenceShape) -> SpanShape | None:
         stems=frozenset(stem(x) for x in span_words), last_stem=stem(span_words[-1]),
         first_tok=first_tok, last_tok=last_tok, length=3 if phrase_kind else span.tokens,
         locative=locative, possessive=possessive,
-        person_noun=bool(_PERSON_NOUNS.intersection(stem(x) for x in span_words[-2:])),
+        # "senior members of the US administration": the noun before "of" is the head.
+        person_noun=bool(_PERSON_NOUNS.intersection(
+            stem(x) for x in (span_words[-2:] + span_words[: span_words.index("of")][-1:] if "of" in span_words
+                              else span_words[-2:]))),
         calendar=calendar, duration=duration, relative=relative,
         starts_det=1.0 if inside and inside[0] == DET else 0.0,
         has_num=1.0 if NUM in inside else 0.0,
@@ -471,6 +474,12 @@ class Extractor:
         if info.answer_type in (AnswerType.OTHER, AnswerType.REASON, AnswerType.DEFINITION, AnswerType.LIST):
             extra.extend(clauses_after(text, s_end, tokens, positions))
         shapes = list(shape.spans) + [sh for sp in extra for sh in [_shape(sp, shape)] if sh is not None]
+        # "Whom will Jaishankar meet?": the title the article gives Jaishankar ("External Affairs Minister")
+        # names him again, not someone else.
+        own_titles: list[frozenset[str]] = []
+        if info.answer_type is AnswerType.PERSON and info.proper_terms:
+            titles = self.titles_in(self.terms.doc_of[sentence.row])
+            own_titles = [title for t in info.proper_terms for title in titles.get(t, ())]
         fits = TYPE_FIT.get(info.answer_type, TYPE_FIT[AnswerType.OTHER])
         head_stem = stem(info.head) if info.head else None
         # "Which <noun>" whose noun names no person, time, place, organisation or number: a thing.
@@ -490,6 +499,8 @@ class Extractor:
         for sh in shapes:
             span, kind = sh.span, sh.kind
             repeated = [(st in q_terms or x in info.words) for x, st in zip(sh.content, sh.content_stems, strict=True)]
+            if own_titles and any(set(sh.content_stems) <= title for title in own_titles):
+                continue
             if all(repeated) and span.kind != "SENTENCE":
                 # A span that only repeats the question is not an answer, not even its head noun: "What toxin
                 # ...?" is answered by "granulysin", not by "toxin".

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -58,6 +59,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await run_in_threadpool(lambda: chat.examples)  # computed once here, not on the first page view
     await run_in_threadpool(warm_up_resolver)  # the parser follow-ups use loads here, not on the first one
     await run_in_threadpool(warm_up_question_tagger)  # and the tagger that finds "which <noun>" heads
+    # The index, term tables and models are millions of long-lived objects: frozen, the garbage collector
+    # stops walking them on every full collection during requests.
+    gc.collect()
+    gc.freeze()
     app.state.answerer = answerer
     app.state.chat = chat
     yield

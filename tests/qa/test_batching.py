@@ -57,3 +57,18 @@ def test_an_encoding_error_reaches_the_caller_and_the_worker_survives() -> None:
 def test_rejects_empty_batches() -> None:
     with pytest.raises(ValueError):
         MicroBatcher(slow_encode, max_batch=0)
+
+
+def test_a_lone_call_is_encoded_in_the_callers_thread() -> None:
+    """No hand-off to the worker thread when the model is idle: sequential latency pays no thread switch."""
+    seen: list[threading.Thread] = []
+
+    def encode(texts: list[str]) -> np.ndarray:
+        seen.append(threading.current_thread())
+        return np.ones((len(texts), 2), dtype=np.float32)
+
+    batcher = MicroBatcher(encode)
+    batcher.encode_one("a")
+    batcher.encode_one("b")
+    assert seen == [threading.current_thread()] * 2
+    assert batcher.calls == 2 and batcher.items == 2

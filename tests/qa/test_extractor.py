@@ -218,3 +218,18 @@ def test_numbers_sentence_feature_marks_sentences_writing_the_questions_numbers(
     plain = analyse("What did the meeting feature?")
     assert all(s.features[numbers] == 0.0 for s in answerer.extractor.score_sentences(
         plain, vector, {p.row: p.score for p in retrieval.passages}))
+
+
+def test_the_title_of_the_person_asked_about_is_not_someone_else(answerer) -> None:  # type: ignore[no-untyped-def]
+    """"Whom will Jaishankar meet?": "External Affairs Minister" is his own title, so not a candidate; the
+    same title answers a question that does not name him."""
+    spans = _candidates(answerer, "Who else will Jaishankar meet during the trip?")
+    assert "External Affairs Minister" not in spans
+    assert "senior members of the US administration" in spans
+    other = _candidates(answerer, "Who will meet senior members of the US administration?")
+    assert "External Affairs Minister" in other
+
+
+def test_a_group_of_people_before_of_fits_who(answerer) -> None:  # type: ignore[no-untyped-def]
+    question = "Who else will Jaishankar meet during the trip?"
+    assert _features(answerer, question, "senior members of the US administration")["type_fit"] >= 0.7
