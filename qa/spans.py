@@ -67,9 +67,11 @@ def candidates(text: str, sent_start: int, sent_end: int, tokens: np.ndarray, en
             n = (bisect_left(starts, end) - bisect_left(starts, start)) or 1
             spans[key] = Span(start, end, kind, n)
 
-    for s, e, label in clean_entities(text, tokens, entities):
+    cleaned = clean_entities(text, tokens, entities)
+    for s, e, label in cleaned:
         add(s, e, ENTITY_LABELS[label])
     chunks = _noun_chunks(text, tokens)
+    split = _split_at_names(text, chunks, cleaned)
     for s, e, has_num in chunks:
         add(s, e, "NUMBER" if has_num else "NP")
     # "X of/for Y": titles and institutions ("Secretary of State", "Ministry of Defence").
@@ -77,7 +79,7 @@ def candidates(text: str, sent_start: int, sent_end: int, tokens: np.ndarray, en
         between = text[e1:s2].strip().lower()
         if between in ("of", "for", "of the", "in", "and") and s2 - e1 <= 8:
             add(s1, e2, "NP")
-    for s, e in _lists(text, chunks, entities):
+    for s, e in _lists(text, split, entities):
         add(s, e, "LIST")
     for s, e in _clauses_after_causal(text, sent_start, sent_end):
         add(s, e, "REASON")
@@ -113,6 +115,27 @@ def clean_entities(text: str, tokens: np.ndarray, entities: np.ndarray) -> list[
         if any(t[2] in (VERB, AUX) and text[t[0]].islower() for t in inside):
             continue
         out.append((s, e, label))
+    return out
+
+
+_PERSON = ENTITY_LABELS.index("PERSON")
+
+
+def _split_at_names(
+    text: str, chunks: list[tuple[int, int, bool]], entities: list[tuple[int, int, int]],
+) -> list[tuple[int, int, bool]]:
+    """End a noun run where a person's name starts inside it: "... Information Technology Ashwini
+    Vaishnaw" is a title, then a name, so a list of ministries ends on "Technology"."""
+    starts = sorted(s for s, _, label in entities if label == _PERSON)
+    out: list[tuple[int, int, bool]] = []
+    for start, end, has_num in chunks:
+        cut = next((p for p in starts if start < p < end), None)
+        if cut is None:
+            out.append((start, end, has_num))
+            continue
+        head_end = len(text[:cut].rstrip())
+        out.append((start, head_end, has_num and any(ch.isdigit() for ch in text[start:head_end])))
+        out.append((cut, end, has_num and any(ch.isdigit() for ch in text[cut:end])))
     return out
 
 

@@ -325,3 +325,13 @@ def test_clause_after_the_question_words_ends_on_a_word(text: str, anchor: str, 
     at = [i for i, (a, b, _) in enumerate(tokens.tolist()) if text[a:b] == anchor]
     spans = clauses_after(text, len(text), tokens, at)
     assert expected in [text[s.start: s.end] for s in spans]
+
+
+def test_a_list_ends_before_the_name_that_follows_it() -> None:
+    text = ("Representing India was Union Minister for Railways, Information and Broadcasting, and Electronics "
+            "and Information Technology Ashwini Vaishnaw.")
+    (tags,) = annotate([text])
+    found = {(text[s.start: s.end], s.kind) for s in candidates(text, 0, len(text), tags.tokens, tags.entities)}
+    lists = {t for t, kind in found if kind == "LIST"}
+    assert "Railways, Information and Broadcasting, and Electronics and Information Technology" in lists
+    assert not any("Vaishnaw" in t for t in lists)
