@@ -160,8 +160,9 @@ class Answerer:
         # "Who said so?" is answered from the statement it points at, not from any sentence alike.
         spans = self.extractor.best_spans(info, sentences, top=1 if source_row is not None else 3)
         if info.answer_type in STRICT_TYPES:
-            # "How many", "when", "how long" are answered by a number or a date, or not at all: a phrase
-            # of another kind is not an answer, however near the question's words it sits.
+            # "How many", "when", "how long" are answered by a number or a date, "why" by a reason, a clause
+            # or the sentence, or not at all: a span of another kind is not an answer, however near the
+            # question's words it sits.
             spans = [s for s in spans if s.type_fit >= STRICT_MIN_FIT]
         if not spans:
             return self._abstain(question, resolved, info, sentences)
