@@ -25,6 +25,12 @@ def health(answerer: LoadedAnswerer) -> dict[str, Any]:
             "skipped": [s.to_dict() for s in index.skipped], "model": answerer.embedder.name}
 
 
+@router.head("/health", include_in_schema=False)
+def health_probe(answerer: LoadedAnswerer) -> Response:
+    """HEAD /api/health for load balancers and uptime monitors: 200 once the index is loaded, no body."""
+    return Response(status_code=200 if answerer.index is not None else 503)
+
+
 @router.post(
     "/ask", response_model=schemas.AskResponse, summary="Ask a question, optionally as a follow-up",
     responses={200: {"headers": {TURN_HEADER: {"description": "Position of the stored turn",

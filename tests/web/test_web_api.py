@@ -70,6 +70,11 @@ def test_health_reports_the_index_and_model(client: TestClient) -> None:
     assert body["skipped"] == [] and isinstance(body["model"], str) and body["model"]
 
 
+def test_health_answers_a_head_probe(client: TestClient) -> None:
+    response = client.head("/api/health")
+    assert response.status_code == 200 and response.content == b""
+
+
 def test_answerable_question_is_cited_by_exact_slices(client: TestClient) -> None:
     reply = ask(client, QUESTION)
     assert reply["question"] == QUESTION
