@@ -265,6 +265,19 @@ def name_share(names: list[str], sentence: str) -> float:
     return sum(1 for n in names if n.lower() in lowered) / len(names)
 
 
+# Nouns news uses for one kind of thing: "Which meeting did he attend?" is answered by "the Finance
+# Ministerial", "which deal" by "... Framework Agreement".
+_KIN_GROUPS = (
+    "meeting summit conference ministerial talks session forum gathering convention congress assembly",
+    "agreement deal pact treaty accord contract",
+    "company firm corporation business group maker giant",
+    "law act bill legislation regulation",
+    "award prize medal trophy",
+    "election vote poll referendum ballot",
+)
+_HEAD_KIN = {stem(w): frozenset(stem(x) for x in group.split()) for group in _KIN_GROUPS for w in group.split()}
+
+
 # Sentences whose candidate shapes are kept (about 10-20 KB each): a briefing fits whole; on a large
 # corpus the sentences asked about recently stay.
 SHAPE_CACHE = 4096
@@ -482,6 +495,7 @@ class Extractor:
             own_titles = [title for t in info.proper_terms for title in titles.get(t, ())]
         fits = TYPE_FIT.get(info.answer_type, TYPE_FIT[AnswerType.OTHER])
         head_stem = stem(info.head) if info.head else None
+        head_kin = _HEAD_KIN.get(head_stem) if head_stem else None
         # "Which <noun>" whose noun names no person, time, place, organisation or number: a thing.
         thing_head = info.answer_type is AnswerType.OTHER and head_stem is not None
         is_date = info.answer_type is AnswerType.DATE
@@ -552,7 +566,8 @@ class Extractor:
             f[col["where_locative"]] = 1.0 if sh.locative and info.wh == "where" else 0.0
             f[col["possessive_after"]] = 1.0 if sh.possessive else 0.0
             if head_stem:
-                f[col["head_last"]] = 1.0 if sh.last_stem == head_stem else 0.0
+                f[col["head_last"]] = 1.0 if sh.last_stem == head_stem or (
+                    head_kin is not None and sh.last_stem in head_kin) else 0.0
                 f[col["head_before"]] = 1.0 if head_stem in token_terms[max(0, first_tok - 3): first_tok] else 0.0
                 if thing_head:
                     # "which agreement/front/edition" asks for a thing: rarely a person or a date, often a

@@ -233,3 +233,15 @@ def test_the_title_of_the_person_asked_about_is_not_someone_else(answerer) -> No
 def test_a_group_of_people_before_of_fits_who(answerer) -> None:  # type: ignore[no-untyped-def]
     question = "Who else will Jaishankar meet during the trip?"
     assert _features(answerer, question, "senior members of the US administration")["type_fit"] >= 0.7
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "expected"),
+    [
+        ("Which meeting did Ashwini Vaishnaw attend?", "Finance Ministerial", 1.0),  # a ministerial is a meeting
+        ("Which deal did the delegation discuss?", "10-year Major Defence Partnership Framework Agreement", 1.0),
+        ("Which meeting did Ashwini Vaishnaw attend?", "Ashwini Vaishnaw", 0.0),
+    ],
+)
+def test_a_noun_of_the_same_kind_ends_the_asked_thing(answerer, question: str, answer: str, expected: float) -> None:  # type: ignore[no-untyped-def]
+    assert _features(answerer, question, answer)["head_last"] == expected
