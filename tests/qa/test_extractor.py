@@ -240,7 +240,7 @@ def test_a_group_of_people_before_of_fits_who(answerer) -> None:  # type: ignore
     [
         ("Which meeting did Ashwini Vaishnaw attend?", "Finance Ministerial", 1.0),  # a ministerial is a meeting
         ("Which deal did the delegation discuss?", "10-year Major Defence Partnership Framework Agreement", 1.0),
-        ("Which meeting did Ashwini Vaishnaw attend?", "Ashwini Vaishnaw", 0.0),
+        ("Which meeting did Ashwini Vaishnaw attend?", "Washington", 0.0),
     ],
 )
 def test_a_noun_of_the_same_kind_ends_the_asked_thing(answerer, question: str, answer: str, expected: float) -> None:  # type: ignore[no-untyped-def]
