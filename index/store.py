@@ -137,6 +137,19 @@ class LoadedIndex:
     def sentence_entities(self, row: int) -> np.ndarray:
         return self.entities[self.entity_offsets[row]: self.entity_offsets[row + 1], 1:]
 
+    def sentence_at(self, doc_id: str, start: int) -> int | None:
+        """The row of the sentence of `doc_id` starting at `start` (as a citation gives it), if indexed."""
+        doc_row = self.doc_rows.get(doc_id)
+        if doc_row is None:
+            return None
+        rows = np.nonzero((self.sentences[:, 0] == doc_row) & (self.sentences[:, 1] == start))[0]
+        return int(rows[0]) if len(rows) else None
+
+    def passage_holding(self, sentence_row: int) -> int | None:
+        """The first passage whose sentence range holds `sentence_row`."""
+        rows = np.nonzero((self.passages[:, 3] <= sentence_row) & (self.passages[:, 4] > sentence_row))[0]
+        return int(rows[0]) if len(rows) else None
+
 
 # ---------------------------------------------------------------------------------------------- paths
 

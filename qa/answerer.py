@@ -70,18 +70,26 @@ def _confidence_weights() -> np.ndarray:
     return np.array([values.get(k, 0.0) for k in CONFIDENCE_FEATURES])
 
 
-_NAME_CONFLICT, _TYPED = SENTENCE_FEATURES.index("name_conflict"), SENTENCE_FEATURES.index("typed")
+_SPAN_INPUTS = [FEATURES.index(name) for name in ("s_lex", "s_dense", "s_window", "type_fit")]
+_SENTENCE_INPUTS = [SENTENCE_FEATURES.index(name) for name in ("name_conflict", "typed")]
+
+
+def confidence_row(
+    score: float, second: float, span_features: np.ndarray, sentence_features: tuple[float, ...],
+    cover: tuple[float, float],
+) -> np.ndarray:
+    """The confidence model's inputs, in CONFIDENCE_FEATURES order; scripts/fit_weights.py fits on the same
+    rows, so answering and fitting cannot drift apart."""
+    sentence = sentence_features or (0.0,) * len(SENTENCE_FEATURES)
+    return np.array([score, score - second, *(float(span_features[i]) for i in _SPAN_INPUTS), *cover,
+                     *(sentence[i] for i in _SENTENCE_INPUTS), 1.0])
 
 
 def confidence_features(spans: list[ScoredSpan], cover: tuple[float, float]) -> np.ndarray:
     """The confidence model's inputs for the top span (`cover`: Extractor.terms.cover of its sentence)."""
     best = spans[0]
     second = spans[1].score if len(spans) > 1 else best.score - 1.0
-    s = best.sentence
-    window = float(best.features[FEATURES.index("s_window")])
-    sentence_f = s.features or (0.0,) * len(SENTENCE_FEATURES)
-    return np.array([best.score, best.score - second, s.lexical, s.dense, window, best.type_fit, *cover,
-                     sentence_f[_NAME_CONFLICT], sentence_f[_TYPED], 1.0])
+    return confidence_row(best.score, second, best.features, best.sentence.features, cover)
 
 
 def confidence_of(x: np.ndarray, weights: np.ndarray) -> float:
@@ -145,13 +153,13 @@ class Answerer:
         if not retrieval.passages:
             return self._abstain(question, resolved, info, [], "The briefing is empty: nothing is indexed yet.")
         passage_scores = {p.row: p.score for p in retrieval.passages}
-        source_row = self._sentence_row(context.source_of) if context and context.source_of else None
+        source = context.source_of if context else None
+        source_row = self.index.sentence_at(source[0], source[1]) if source else None
         if source_row is not None:
             # Make sure the passage holding the previous answer's sentence is among those read.
-            passages = self.index.passages
-            holding = np.nonzero((passages[:, 3] <= source_row) & (passages[:, 4] > source_row))[0]
-            if len(holding):
-                passage_scores[int(holding[0])] = max(passage_scores.values())
+            holding = self.index.passage_holding(source_row)
+            if holding is not None:
+                passage_scores[holding] = max(passage_scores.values())
         sentences = self.extractor.score_sentences(info, vector, passage_scores)
         if source_row is not None:
             sentences = _source_first(sentences, source_row)
@@ -172,16 +180,6 @@ class Answerer:
         if confidence < ABSTAIN_BELOW:
             return self._abstain(question, resolved, info, sentences, confidence=confidence)
         return self._answer(question, resolved, info, best, sentences, confidence)
-
-    def _sentence_row(self, source: tuple[str, int, int]) -> int | None:
-        """The index row of the sentence (doc_id, start, end), if the index still holds it."""
-        index = self.index
-        assert index is not None
-        doc_row = index.doc_rows.get(source[0])
-        if doc_row is None:
-            return None
-        rows = np.nonzero((index.sentences[:, 0] == doc_row) & (index.sentences[:, 1] == source[1]))[0]
-        return int(rows[0]) if len(rows) else None
 
     # ---------------------------------------------------------------- results
 

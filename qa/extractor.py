@@ -364,16 +364,15 @@ def _shape(span: Span, shape: SentenceShape) -> SpanShape | None:
     if before_tok >= 0 and token_words[before_tok] in ("the", "a", "an"):
         before_tok -= 1
     after_tok = bisect_left(starts, span.end)
+    # The phrase's head: its last words, and in "senior members of the US administration" the noun before "of".
+    head_words = span_words[-2:] + (span_words[: span_words.index("of")][-1:] if "of" in span_words else [])
     return SpanShape(
         span=span, kind=kind, group=group, content=content,
         content_stems=tuple(stem(x) for x in content),
         stems=frozenset(stem(x) for x in span_words), last_stem=stem(span_words[-1]),
         first_tok=first_tok, last_tok=last_tok, length=3 if phrase_kind else span.tokens,
         locative=locative, possessive=possessive,
-        # "senior members of the US administration": the noun before "of" is the head.
-        person_noun=bool(_PERSON_NOUNS.intersection(
-            stem(x) for x in (span_words[-2:] + span_words[: span_words.index("of")][-1:] if "of" in span_words
-                              else span_words[-2:]))),
+        person_noun=bool(_PERSON_NOUNS.intersection(stem(x) for x in head_words)),
         calendar=calendar, duration=duration, relative=relative,
         starts_det=1.0 if inside and inside[0] == DET else 0.0,
         has_num=1.0 if NUM in inside else 0.0,
@@ -495,7 +494,8 @@ class Extractor:
             own_titles = [title for t in info.proper_terms for title in titles.get(t, ())]
         fits = TYPE_FIT.get(info.answer_type, TYPE_FIT[AnswerType.OTHER])
         head_stem = stem(info.head) if info.head else None
-        head_kin = _HEAD_KIN.get(head_stem) if head_stem else None
+        # The asked noun and its kin: "which meeting" also ends on "Ministerial".
+        head_kin = _HEAD_KIN.get(head_stem, frozenset({head_stem})) if head_stem else frozenset()
         # "Which <noun>" whose noun names no person, time, place, organisation or number: a thing.
         thing_head = info.answer_type is AnswerType.OTHER and head_stem is not None
         is_date = info.answer_type is AnswerType.DATE
@@ -512,9 +512,9 @@ class Extractor:
         scored = []
         for sh in shapes:
             span, kind = sh.span, sh.kind
-            repeated = [(st in q_terms or x in info.words) for x, st in zip(sh.content, sh.content_stems, strict=True)]
-            if own_titles and any(set(sh.content_stems) <= title for title in own_titles):
+            if own_titles and any(title.issuperset(sh.content_stems) for title in own_titles):
                 continue
+            repeated = [(st in q_terms or x in info.words) for x, st in zip(sh.content, sh.content_stems, strict=True)]
             if all(repeated) and span.kind != "SENTENCE":
                 # A span that only repeats the question is not an answer, not even its head noun: "What toxin
                 # ...?" is answered by "granulysin", not by "toxin".
@@ -566,8 +566,7 @@ class Extractor:
             f[col["where_locative"]] = 1.0 if sh.locative and info.wh == "where" else 0.0
             f[col["possessive_after"]] = 1.0 if sh.possessive else 0.0
             if head_stem:
-                f[col["head_last"]] = 1.0 if sh.last_stem == head_stem or (
-                    head_kin is not None and sh.last_stem in head_kin) else 0.0
+                f[col["head_last"]] = 1.0 if sh.last_stem in head_kin else 0.0
                 f[col["head_before"]] = 1.0 if head_stem in token_terms[max(0, first_tok - 3): first_tok] else 0.0
                 if thing_head:
                     # "which agreement/front/edition" asks for a thing: rarely a person or a date, often a

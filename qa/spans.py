@@ -133,9 +133,8 @@ def _split_at_names(
         if cut is None:
             out.append((start, end, has_num))
             continue
-        head_end = len(text[:cut].rstrip())
-        out.append((start, head_end, has_num and any(ch.isdigit() for ch in text[start:head_end])))
-        out.append((cut, end, has_num and any(ch.isdigit() for ch in text[cut:end])))
+        out.append((start, len(text[:cut].rstrip()), has_num))
+        out.append((cut, end, has_num))
     return out
 
 

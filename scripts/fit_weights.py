@@ -30,10 +30,9 @@ from qa.extractor import FEATURES, SENTENCE_FEATURES, WEIGHTS_FILE  # noqa: E402
 from qa.question import analyse  # noqa: E402
 
 WORK = Path("var/bench")
-from qa.answerer import CONFIDENCE_FEATURES, STRICT_MIN_FIT, STRICT_TYPES  # noqa: E402
+from qa.answerer import CONFIDENCE_FEATURES, STRICT_MIN_FIT, STRICT_TYPES, confidence_row  # noqa: E402
 
 FOLDS = 4
-NAME_CONFLICT, TYPED = SENTENCE_FEATURES.index("name_conflict"), SENTENCE_FEATURES.index("typed")
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iterations: int = 30) -> np.ndarray:
@@ -235,11 +234,8 @@ def main() -> None:
                 continue
             mode = "wrong"
         second = scores[begin + int(order[1])] if len(order) > 1 else scores[top] - 1.0
-        f = span_x[top]
         cover = extractor.terms.cover(items[n][1], span_rows[top])
-        sentence_f = span_sentence[top]
-        conf_x.append([scores[top], scores[top] - second, f[col["s_lex"]], f[col["s_dense"]], f[col["s_window"]],
-                       f[col["type_fit"]], *cover, sentence_f[NAME_CONFLICT], sentence_f[TYPED], 1.0])
+        conf_x.append(confidence_row(scores[top], second, span_x[top], span_sentence[top], cover))
         conf_y.append(float(mode == "present"))
         conf_fold.append(fold_of[items[n][0].article])
         conf_mode.append(mode)
