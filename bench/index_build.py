@@ -11,9 +11,9 @@ changes one article, times the incremental refresh (ensure_index), and restores 
     .venv/bin/python bench/index_build.py --incremental-only --index-dir DIR   # refresh timings only
 
 Stages (marked by build_index's on_stage callback, with the encode calls timed around the embedder):
-    scan      corpus read, decode, clean, titles (before on_stage("segment"))
-    segment   pysbd sentence spans + passage windows
-    annotate  only starts spaCy tagging in a second thread (it runs alongside the embedding)
+    scan      corpus read, decode, clean, titles (before on_stage("annotate"))
+    annotate  only starts spaCy tagging in a second thread (it runs alongside segmenting and embedding)
+    segment   pysbd sentence spans + passage windows, tagging alongside
     embed     the two Embedder.encode calls (sentences, then passages), tagging alongside
     write     waiting for tagging to finish, then assembling and writing the build
 Both models are loaded before the build timer starts; their load times are printed separately.
@@ -289,16 +289,16 @@ def main() -> None:
     at_cpu = {name: c for name, _, c in marks}
     embed_end = embedder.calls[-1][2]
     stages = {
-        "scan": at["segment"] - started,
-        "segment": at["annotate"] - at["segment"],
-        "annotate": at["embed"] - at["annotate"],
+        "scan": at["annotate"] - started,
+        "annotate": at["segment"] - at["annotate"],
+        "segment": at["embed"] - at["segment"],
         "embed": embed_end - at["embed"],
         "write": ended - embed_end,
     }
     stage_cpu = {
-        "scan": at_cpu["segment"] - cpu0,
-        "segment": at_cpu["annotate"] - at_cpu["segment"],
-        "annotate": at_cpu["embed"] - at_cpu["annotate"],
+        "scan": at_cpu["annotate"] - cpu0,
+        "annotate": at_cpu["segment"] - at_cpu["annotate"],
+        "segment": at_cpu["embed"] - at_cpu["segment"],
         "embed": embedder.cpu_end - at_cpu["embed"],
         "write": cpu1 - embedder.cpu_end,
     }

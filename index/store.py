@@ -380,22 +380,23 @@ def _compute_parts(
     from tqdm import tqdm
 
     bar = lambda it, desc: tqdm(it, desc=desc, total=len(records), disable=not progress, file=sys.stderr)  # noqa: E731
-    if on_stage:
-        on_stage("segment")
-    spans = [sentence_spans(r.text) for r in bar(records, "sentences")]
-    windows = [passage_windows(s, params) for s in spans]
-    sentence_texts = [r.text[a:b] for r, ss in zip(records, spans, strict=True) for a, b in ss]
-    passage_texts = [
-        passage_embedding_text(r.title, r.text[ss[f][0]: ss[last - 1][1]])
-        for r, ss, ws in zip(records, spans, windows, strict=True) for f, last in ws
-    ]
-    if on_stage:
-        on_stage("annotate")  # tagging starts here and runs alongside the embedding: see below
-    # spaCy tagging runs in a second thread while the model encodes (both release the GIL in their numeric
-    # kernels). It fills cores the model leaves idle on a busy machine; on a quiet one torch already keeps
-    # both cores busy and the overlap costs what tagging costs either way (~15% of a build's CPU).
+    # spaCy tagging reads the whole cleaned text, so it starts first and runs in a second thread while pysbd
+    # segments and the model encodes (the numeric kernels of both release the GIL). On two cores the build
+    # then costs about (encode CPU + tagging CPU) / 2 instead of encode + tagging end to end; the bench
+    # measured 38.9 s against 42.5 s for tagging after encoding, on 150 articles whose bare encode took 35.2 s.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="annotate") as pool:
+        if on_stage:
+            on_stage("annotate")
         tagging = pool.submit(lambda: list(annotate([r.text for r in records])))
+        if on_stage:
+            on_stage("segment")
+        spans = [sentence_spans(r.text) for r in bar(records, "sentences")]
+        windows = [passage_windows(s, params) for s in spans]
+        sentence_texts = [r.text[a:b] for r, ss in zip(records, spans, strict=True) for a, b in ss]
+        passage_texts = [
+            passage_embedding_text(r.title, r.text[ss[f][0]: ss[last - 1][1]])
+            for r, ss, ws in zip(records, spans, windows, strict=True) for f, last in ws
+        ]
         if on_stage:
             on_stage("embed")
         sentence_vectors = embedder.encode(sentence_texts, progress=progress)
