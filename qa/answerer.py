@@ -47,11 +47,13 @@ class QuestionError(ValueError):
 
 @dataclass(frozen=True)
 class Context:
-    """What the conversation knows: the document in play, so an ambiguous question prefers it, and for
-    "Who said so?" the sentence (doc_id, start, end) the previous answer came from."""
+    """What the conversation knows: the document in play, so an ambiguous question prefers it; for
+    "Who said so?" the sentence (doc_id, start, end) the previous answer came from; for a follow-up that
+    goes on about the same thing ("When?"), that sentence as an anchor."""
 
     doc_id: str | None = None
     source_of: tuple[str, int, int] | None = None
+    anchor: tuple[str, int, int] | None = None  # the sentence the follow-up's previous answer came from
 
 
 # name_conflict and typed come from the answer's sentence: it names another thing of the question's kind,
@@ -160,9 +162,17 @@ class Answerer:
             holding = self.index.passage_holding(source_row)
             if holding is not None:
                 passage_scores[holding] = max(passage_scores.values())
+        anchor = context.anchor if context else None
+        anchor_row = self.index.sentence_at(anchor[0], anchor[1]) if anchor else None
+        if anchor_row is not None:
+            holding = self.index.passage_holding(anchor_row)
+            if holding is not None:
+                passage_scores.setdefault(holding, min(passage_scores.values()))
         sentences = self.extractor.score_sentences(info, vector, passage_scores)
         if source_row is not None:
             sentences = _source_first(sentences, source_row)
+        elif anchor_row is not None:
+            sentences = self._carry_anchor(sentences, anchor_row)
         if info.answer_type is AnswerType.SUMMARY:
             return self._summary(question, resolved, retrieval.passages[0].row)
         # "Who said so?" is answered from the statement it points at, not from any sentence alike.
@@ -180,6 +190,31 @@ class Answerer:
         if confidence < ABSTAIN_BELOW:
             return self._abstain(question, resolved, info, sentences, confidence=confidence)
         return self._answer(question, resolved, info, best, sentences, confidence)
+
+    def _carry_anchor(self, sentences: list[ScoredSentence], anchor_row: int) -> list[ScoredSentence]:
+        """A follow-up's words were written from the sentence its previous answer came from; the next
+        sentence often goes on about the same event by "The meeting" or "It" ("The meeting, held on January
+        27, ..."), sharing none of them. The sentences either side of the anchor count as sharing the
+        anchor's words (its lexical cover), so their answers compete on equal terms."""
+        index = self.index
+        assert index is not None
+        anchor = next((s for s in sentences if s.row == anchor_row), None)
+        if anchor is None:
+            return sentences
+        doc = int(index.sentences[anchor_row, 0])
+        weights = self.extractor.sentence_weights
+        lexical = SENTENCE_FEATURES.index("lexical")
+        out = []
+        for s in sentences:
+            near = abs(s.row - anchor_row) == 1 and int(index.sentences[s.row, 0]) == doc
+            if near and s.lexical < anchor.lexical and s.features:
+                features = list(s.features)
+                features[lexical] = anchor.lexical
+                s = replace(s, lexical=anchor.lexical, features=tuple(features),
+                            score=float(np.array(features) @ weights))
+            out.append(s)
+        out.sort(key=lambda s: -s.score)
+        return out
 
     # ---------------------------------------------------------------- results
 

@@ -12,6 +12,9 @@ from qa.resolver import TurnMemory, needs_history, remember, resolve
 from qa.smalltalk import classify, example_questions, reply
 
 HISTORY_TURNS = 4  # how far back pronouns and topics are looked for
+# Follow-ups that keep talking about what the last answer was about ("When?", "Where did he hold it?"):
+# the last answer's sentence anchors them. "And the Finance Ministerial?" changes the subject: no anchor.
+ANCHORED_RULES = frozenset({"bare-wh", "pronoun", "demonstrative"})
 
 
 @dataclass
@@ -68,16 +71,20 @@ class ChatService:
                           message=reply(talk, self.examples), confidence=1.0, kind="smalltalk")
         turns = [] if fresh else self.store.turns(conversation_id, limit=HISTORY_TURNS)
         answered = [t for t in turns if t.payload.get("kind") in ("answer", "summary", "abstain")]
-        resolved, source_of = question, None
+        resolved, source_of, anchor = question, None, None
         if answered and needs_history(question):
             memories = [_memory(t) for t in answered]
             resolution = resolve(question, memories)
             resolved = resolution.resolved
             cited = answered[-1].payload.get("citations") or []
-            if resolution.rule == "source" and cited:
-                source_of = (cited[0]["doc_id"], int(cited[0]["start"]), int(cited[0]["end"]))
+            last_answer = (cited[0]["doc_id"], int(cited[0]["start"]), int(cited[0]["end"])) if cited else None
+            if resolution.rule == "source":
+                source_of = last_answer
+            elif resolution.rule in ANCHORED_RULES and answered[-1].payload.get("kind") == "answer":
+                anchor = last_answer
         last_doc = next((t.payload.get("doc_id") for t in reversed(answered) if t.payload.get("doc_id")), None)
-        return self.answerer.ask(question, Context(doc_id=last_doc, source_of=source_of), resolved=resolved)
+        context = Context(doc_id=last_doc, source_of=source_of, anchor=anchor)
+        return self.answerer.ask(question, context, resolved=resolved)
 
 
 def _memory(turn: StoredTurn) -> TurnMemory:

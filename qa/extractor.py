@@ -48,6 +48,11 @@ TYPE_FIT: dict[AnswerType, dict[str, float]] = {
                        "QUANTITY": 0.4, "FAC": 0.5, "LOC": 0.5, "LIST": 0.4, "REASON": 0.2, "CLAUSE": 0.55},
 }
 SENTENCE_FALLBACK_FIT = 0.15
+# What a date-like span is worth to "when", by its shape: "today" or "last week" means nothing without the
+# statement's own date (which a quote may not share with the article), and "10-year" says how long, not
+# when. Both stay as a last resort (at STRICT_MIN_FIT), below any calendar date the passages hold.
+WHEN_RELATIVE_FIT = 0.3
+WHEN_DURATION_FIT = 0.5
 
 # Span kinds grouped for the feature vector: entity labels of one family share a weight.
 KIND_GROUPS = {
@@ -525,6 +530,8 @@ class Extractor:
             fit = fits.get(kind, SENTENCE_FALLBACK_FIT if kind == "SENTENCE" else 0.0)
             if kind == "NP_PROPN" and fit == 0.0:
                 fit = fits.get("NP", 0.0)
+            if is_date and (sh.relative or sh.duration):
+                fit = min(fit, WHEN_RELATIVE_FIT if sh.relative else WHEN_DURATION_FIT)
             if info.answer_type is AnswerType.PLACE and sh.locative and kind in ("ORG", "FAC", "NP_PROPN"):
                 fit = max(fit, 0.8)  # "welcome partners to the State Department": a place by its preposition
             if info.answer_type is AnswerType.PERSON and kind in ("NP", "NP_PROPN") and sh.person_noun:

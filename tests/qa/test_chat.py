@@ -155,3 +155,28 @@ def test_who_said_so_answers_from_the_sentence_of_the_previous_answer(service: C
     assert follow.kind == "answer" and follow.resolved_question == "Which ministry said so?"
     assert follow.citations[0].start == cited.start  # the same statement, not another one alike
     assert "Ministry of Defence" in follow.answer
+
+
+def test_a_bare_follow_up_reads_the_sentence_after_the_previous_answer(service: ChatService) -> None:
+    """ "When?" after "Who did they hold discussions with?" is answered by the next sentence, which names
+    the meeting only as "The meeting" and shares none of the resolved question's words."""
+    first = service.ask("Who did the US Congressional delegation hold discussions with?")
+    assert "Rajesh Kumar Singh" in (first.answer.answer or "")
+    follow = service.ask("When?", first.conversation_id).answer
+    assert follow.resolved_question != "When?"
+    assert follow.kind == "answer" and follow.answer == "January 27"
+    assert follow.citations[0].start > first.answer.citations[0].start
+
+
+def test_an_anchor_is_what_lends_the_words(answerer) -> None:  # type: ignore[no-untyped-def]
+    """The same resolved question without the conversation's anchor does not reach that sentence."""
+    from qa.answerer import Context
+
+    question = "When did the US Congressional delegation hold discussions with Rajesh Kumar Singh?"
+    doc = answerer.index.documents[0]
+    start = doc.text.index("Meanwhile, India-US engagement")
+    end = doc.text.index(".", doc.text.index("Rajesh Kumar Singh", start)) + 1
+    alone = answerer.ask(question, Context(doc_id=doc.doc_id))
+    anchored = answerer.ask(question, Context(doc_id=doc.doc_id, anchor=(doc.doc_id, start, end)))
+    assert alone.answer != "January 27"
+    assert anchored.answer == "January 27"

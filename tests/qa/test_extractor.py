@@ -61,6 +61,16 @@ def test_when_prefers_a_calendar_date_over_a_duration(answerer) -> None:  # type
     assert (span["when_calendar"], span["when_duration"]) == (0.0, 1.0)
 
 
+def test_when_ranks_today_and_a_duration_below_a_calendar_date(answerer) -> None:  # type: ignore[no-untyped-def]
+    """ "today" in a quoted post and "10-year" are date entities to the tagger, but neither tells a reader
+    when: they stay candidates of a lower type fit than the calendar date."""
+    question = "When did the delegation meet Defence Secretary Rajesh Kumar Singh?"
+    fits = {a: _features(answerer, question, a)["type_fit"] for a in ("January 27", "today", "10-year")}
+    assert fits["January 27"] == 1.0
+    assert fits["today"] < fits["10-year"] < fits["January 27"]
+    assert fits["today"] >= 0.3  # still a last resort: the strict "when" filter keeps it
+
+
 def test_span_ending_on_the_asked_noun(answerer) -> None:  # type: ignore[no-untyped-def]
     question = "On which front did India-US engagement also continue?"
     assert _features(answerer, question, "defence front")["head_last"] == 1.0

@@ -23,8 +23,8 @@ QUESTIONS = Path(__file__).resolve().parents[1] / "questions"
 FLOORS: dict[str, tuple[float, bool]] = {
     "f1": (0.70, False),
     "exact_match": (0.60, False),
-    "support": (0.77, False),
-    "followup_f1": (0.68, False),
+    "support": (0.80, False),
+    "followup_f1": (0.80, False),
     "abstention_recall": (0.45, False),
     "false_abstentions": (4, True),
 }
