@@ -84,6 +84,7 @@ def word_class(word: str | None, classes: tuple[str, ...]) -> str | None:
     c = _WORD_CLASSES.get(word)
     return c if c in classes else None
 WH_GROUPS = ("who", "when", "where", "why", "how", "what", "which", "none")
+_WH_GROUP = {"whom": "who", "whose": "who"}  # ask for a person as "who" does
 FEATURES = (
     ["s_dense", "s_lex", "s_bigram", "s_passage", "s_top", "type_fit", "proximity", "echo", "head",
      "length", "log_length", "after_question_word", "window5", "window10", "s_window", "name_match",
@@ -484,7 +485,8 @@ class Extractor:
         for name in info.names:
             for m in re.finditer(re.escape(name.lower()), shape.lowered):
                 name_tokens.append(bisect_left(starts, s_start + m.start()))
-        wh_group = info.wh if info.wh in WH_GROUPS else "none"
+        wh_group = _WH_GROUP.get(info.wh, info.wh) if info.wh else "none"
+        wh_group = wh_group if wh_group in WH_GROUPS else "none"
         # Spans that depend on the question (definitions of its names, clauses continuing its words) are
         # shaped per question; the sentence's own candidates were shaped once, when first seen.
         extra = self._definition_spans(info, text, s_start, s_end)

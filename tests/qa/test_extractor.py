@@ -71,6 +71,12 @@ def test_when_ranks_today_and_a_duration_below_a_calendar_date(answerer) -> None
     assert fits["today"] >= 0.3  # still a last resort: the strict "when" filter keeps it
 
 
+def test_whom_is_read_as_who(answerer) -> None:  # type: ignore[no-untyped-def]
+    """The question word crosses with the span's kind and neighbours; "whom" must share what "who" learned."""
+    features = _features(answerer, "Whom did the delegation meet?", "Rajesh Kumar Singh")
+    assert features["who_person"] == 1.0 and features["none_person"] == 0.0
+
+
 def test_span_ending_on_the_asked_noun(answerer) -> None:  # type: ignore[no-untyped-def]
     question = "On which front did India-US engagement also continue?"
     assert _features(answerer, question, "defence front")["head_last"] == 1.0
