@@ -90,8 +90,8 @@ def confidence_row(
 def confidence_features(spans: list[ScoredSpan], cover: tuple[float, float]) -> np.ndarray:
     """The confidence model's inputs for the top span (`cover`: Extractor.terms.cover of its sentence)."""
     best = spans[0]
-    second = spans[1].score if len(spans) > 1 else best.score - 1.0
-    return confidence_row(best.score, second, best.features, best.sentence.features, cover)
+    second = spans[1].linear if len(spans) > 1 else best.linear - 1.0
+    return confidence_row(best.linear, second, best.features, best.sentence.features, cover)
 
 
 def confidence_of(x: np.ndarray, weights: np.ndarray) -> float:

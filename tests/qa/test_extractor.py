@@ -261,3 +261,39 @@ def test_a_group_of_people_before_of_fits_who(answerer) -> None:  # type: ignore
 )
 def test_a_noun_of_the_same_kind_ends_the_asked_thing(answerer, question: str, answer: str, expected: float) -> None:  # type: ignore[no-untyped-def]
     assert _features(answerer, question, answer)["head_last"] == expected
+
+
+# ------------------------------------------------------------------------------------------ the trees
+
+
+def test_trees_read_the_features_the_extractor_writes() -> None:
+    """The boosted correction was fitted on FEATURES as they stand: a feature added, removed or moved
+    without a refit would feed it the wrong columns, silently."""
+    from qa.extractor import TREES_FILE, load_trees
+
+    if not TREES_FILE.is_file():
+        pytest.skip("no span trees fitted")
+    assert load_trees().num_feature() == len(FEATURES)
+
+
+def test_trees_add_to_the_linear_score_and_confidence_reads_the_linear_part(answerer) -> None:  # type: ignore[no-untyped-def]
+    """Spans are ranked by linear + trees; the confidence model was fitted on the linear part alone."""
+    import numpy as np
+
+    from qa.answerer import confidence_features
+
+    question = "Who convened the Critical Minerals Ministerial?"
+    info = analyse(question)
+    vector = answerer.embed_question(question)
+    retrieval = answerer.retriever.search(question, vector)
+    sentences = answerer.extractor.score_sentences(info, vector, {p.row: p.score for p in retrieval.passages})
+    spans = answerer.extractor.best_spans(info, sentences)
+    linear = np.array([s.features @ answerer.extractor.span_weights for s in spans])
+    assert np.allclose([s.linear for s in spans], linear)
+    assert [s.score for s in spans] == sorted((s.score for s in spans), reverse=True)
+    if answerer.extractor.trees is not None:
+        extra = answerer.extractor.trees.predict(np.stack([s.features for s in spans]))
+        assert np.allclose([s.score for s in spans], linear + extra)
+        assert any(abs(e) > 1e-6 for e in extra)
+    row = confidence_features(spans, (1.0, 1.0))
+    assert row[0] == spans[0].linear and row[1] == spans[0].linear - spans[1].linear

@@ -19,14 +19,15 @@ QUESTIONS = Path(__file__).resolve().parents[1] / "questions"
 # metric -> (floor, is an upper bound). Measured values and the targets they fall short of are in the
 # README's quality section; floors sit just under what the answerer reaches now. Abstention recall went
 # from 8 to 7 of 15 when the threshold moved to decline 0.70 (not 0.75) of SQuAD's hidden-article
-# questions: that moved false abstentions on answerable questions from 6 to 3 in the same change.
+# questions: that moved false abstentions on answerable questions from 6 to 3 in the same change. With
+# the span trees (2026-11-29) the threshold declines 0.75 of them: recall 7 of 15, 2 false abstentions.
 FLOORS: dict[str, tuple[float, bool]] = {
-    "f1": (0.70, False),
-    "exact_match": (0.60, False),
-    "support": (0.80, False),
-    "followup_f1": (0.80, False),
+    "f1": (0.74, False),
+    "exact_match": (0.66, False),
+    "support": (0.82, False),
+    "followup_f1": (0.83, False),
     "abstention_recall": (0.45, False),
-    "false_abstentions": (4, True),
+    "false_abstentions": (3, True),
 }
 
 pytestmark = pytest.mark.slow
