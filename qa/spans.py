@@ -23,7 +23,7 @@ CAUSAL = re.compile(
     r"\b(because of|because|due to|owing to|as a result of|in order to|so that|so as to|since|"
     r"which (?:is|are|was|were) (?:essential|vital|important|necessary|key|critical|crucial) (?:to|for)|"
     r"(?:is|are|was|were) (?:essential|vital|important|necessary|key|critical|crucial) (?:to|for)|"
-    r"aimed at|to help|to (?=[a-z]+\b))",
+    r"aimed at|to help|(?<!according )(?<!due )(?<!owing )to (?=[a-z]+\b))",
 )
 
 
@@ -198,7 +198,12 @@ def _clauses_after_causal(text: str, start: int, end: int) -> list[tuple[int, in
         clause_start = match.end()
         if match.group(0).startswith(("which", "is ", "are ", "was ", "were ")):
             clause_start = match.start() + match.group(0).find(" ") + 1
-        stop = re.search(r"[;.!?]|,\s+(?:but|while|whereas|although)\b|\"|\u201d", sentence[match.end():])
+        elif match.group(0) == "to ":
+            clause_start = match.start()  # a purpose is read with its "to": "to participate in ..."
+        # The reason ends where the sentence says who says so (", according to the ministry") or adds a
+        # circumstance (", with a particular focus on ...").
+        stop = re.search(r"[;.!?]|,\s+(?:but|while|whereas|although|according to|with)\b|\s+according to\b|\"|\u201d",
+                         sentence[match.end():])
         clause_end = match.end() + (stop.start() if stop else len(sentence) - match.end())
         if clause_end - clause_start >= 8:
             out.append((start + clause_start, start + clause_end))

@@ -335,3 +335,22 @@ def test_a_list_ends_before_the_name_that_follows_it() -> None:
     lists = {t for t, kind in found if kind == "LIST"}
     assert "Railways, Information and Broadcasting, and Electronics and Information Technology" in lists
     assert not any("Vaishnaw" in t for t in lists)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        pytest.param("He will visit Paris to attend the summit convened by the president, according to a release.",
+                     "to attend the summit convened by the president", id="purpose-keeps-to-stops-at-attribution"),
+        pytest.param("The ministers met to explore ways to cut costs, with a particular focus on energy.",
+                     "to explore ways to cut costs", id="stops-at-comma-with"),
+        pytest.param("Prices rose because demand grew according to the bank.", "demand grew",
+                     id="because-drops-connective"),
+    ],
+)
+def test_reason_clause_is_the_purpose_without_its_attribution(sentence: str, expected: str) -> None:
+    from qa.spans import _clauses_after_causal
+
+    found = [sentence[a:b].strip() for a, b in _clauses_after_causal(sentence, 0, len(sentence))]
+    assert expected in found
+    assert not any(f.startswith(("to a release", "to the bank")) for f in found)  # "according to" is no purpose
