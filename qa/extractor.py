@@ -561,8 +561,11 @@ class Extractor:
                 fit = min(fit, WHEN_RELATIVE_FIT if sh.relative else WHEN_DURATION_FIT)
             if info.answer_type is AnswerType.PLACE and sh.locative and kind in ("ORG", "FAC", "NP_PROPN"):
                 fit = max(fit, 0.8)  # "welcome partners to the State Department": a place by its preposition
-            if info.answer_type is AnswerType.PERSON and kind in ("NP", "NP_PROPN") and sh.person_noun:
-                fit = max(fit, 0.7)  # "senior members of the US administration" answers "whom"
+            if (info.answer_type is AnswerType.PERSON and kind in ("NP", "NP_PROPN") and sh.person_noun
+                    and not (head_stem and sh.last_stem in head_kin)):
+                # "senior members of the US administration" answers "whom"; "senior officials" does not answer
+                # "which official": it restates the asked class instead of naming one of it.
+                fit = max(fit, 0.7)
             first_tok, last_tok = sh.first_tok, sh.last_tok
             proximity, after = 0.0, 0.0
             if positions and kind != "SENTENCE":

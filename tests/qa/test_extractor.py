@@ -251,6 +251,13 @@ def test_a_group_of_people_before_of_fits_who(answerer) -> None:  # type: ignore
     assert _features(answerer, question, "senior members of the US administration")["type_fit"] >= 0.7
 
 
+def test_the_asked_class_restated_is_no_person(answerer) -> None:  # type: ignore[no-untyped-def]
+    """ "Which official ...?" asks for one official by name: "senior officials" only restates the class."""
+    question = "Which American official hosted the finance ministers' meeting?"
+    assert _features(answerer, question, "senior officials")["type_fit"] <= 0.1
+    assert _features(answerer, question, "Scott Bessent")["type_fit"] == 1.0
+
+
 @pytest.mark.parametrize(
     ("question", "answer", "expected"),
     [
