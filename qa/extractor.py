@@ -256,6 +256,20 @@ TYPED_LABELS = {
 }
 
 
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday"
+# What a calendar date names, by unit: a question asking "what year" is not answered by "March".
+DATE_UNITS = {
+    "year": re.compile(r"\b1[0-9]{3}s?\b|\b20[0-9]{2}s?\b"),
+    "decade": re.compile(r"\b1[0-9]{2}0s\b|\b20[0-9]0s\b|\b(?:19|20)?[0-9]0s\b|\bdecade", re.IGNORECASE),
+    "century": re.compile(r"\bcentur(?:y|ies)\b|\b1[0-9]{3}s?\b", re.IGNORECASE),
+    "month": re.compile(r"\b(" + "|".join(_MONTHS[: _MONTHS.index("monday")]) + r")\b", re.IGNORECASE),
+    "day": re.compile(r"\b(" + "|".join(_WEEKDAYS.split()) + r")\b|\b\d{1,2}(?:st|nd|rd|th)?\b(?![.,]?\d)",
+                      re.IGNORECASE),
+}
+# The type fit left to a date that does not name the asked unit ("January" for "on what day").
+OTHER_UNIT_FIT = 0.5
+
+
 def date_shape(text: str) -> tuple[bool, bool, bool]:
     """(calendar, duration, relative) for a date-like span: "January 27", "10-year", "last week"."""
     calendar = CALENDAR.search(text) is not None
@@ -531,6 +545,7 @@ class Extractor:
         # "Which <noun>" whose noun names no person, time, place, organisation or number: a thing.
         thing_head = info.answer_type is AnswerType.OTHER and head_stem is not None
         is_date = info.answer_type is AnswerType.DATE
+        unit_pattern = DATE_UNITS.get(info.date_unit) if is_date and info.date_unit else None
         col = _COL
         sentence_part = np.zeros(len(FEATURES))
         sentence_part[col["s_dense"]] = sentence.dense
@@ -559,6 +574,8 @@ class Extractor:
                 fit = fits.get("NP", 0.0)
             if is_date and (sh.relative or sh.duration):
                 fit = min(fit, WHEN_RELATIVE_FIT if sh.relative else WHEN_DURATION_FIT)
+            if unit_pattern is not None and sh.calendar and not unit_pattern.search(text[span.start: span.end]):
+                fit = min(fit, OTHER_UNIT_FIT)
             if info.answer_type is AnswerType.PLACE and sh.locative and kind in ("ORG", "FAC", "NP_PROPN"):
                 fit = max(fit, 0.8)  # "welcome partners to the State Department": a place by its preposition
             if (info.answer_type is AnswerType.PERSON and kind in ("NP", "NP_PROPN") and sh.person_noun

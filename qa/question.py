@@ -91,10 +91,21 @@ class QuestionInfo:
     names: tuple[str, ...] = ()  # capitalised phrases the question is about, found once per question
     # Words that describe the wanted answer ("which US department"): an answer may repeat them.
     type_words: frozenset[str] = frozenset()
+    # "In what year", "on what day", "which month": how precise a date the question wants.
+    date_unit: str | None = None
 
     @property
     def wants_list(self) -> bool:
         return self.answer_type is AnswerType.LIST
+
+
+_DATE_UNIT = re.compile(r"\b(?:what|which)\s+(year|day|date|month|decade|century)\b")
+
+
+def _date_unit(lower: str) -> str | None:
+    match = _DATE_UNIT.search(lower)
+    unit = match.group(1) if match else None
+    return "day" if unit == "date" else unit
 
 
 def question_names(question: str) -> list[str]:
@@ -217,7 +228,7 @@ def analyse(question: str) -> QuestionInfo:
         proper_terms=frozenset(capitalised_terms(text, skip_first=True)),
         names=tuple(question_names(text)),
         identity=bool(re.match(r"^(who|whom)\s+(is|was|are|were)\b", lower)),
-        type_words=type_words,
+        type_words=type_words, date_unit=_date_unit(lower),
         text=text, wh=wh, answer_type=kind,
         terms=tuple(dict.fromkeys(stem(t) for t in tokens if t not in STOP_WORDS)),
         words=frozenset(tokens), head=head,

@@ -71,6 +71,13 @@ def test_when_ranks_today_and_a_duration_below_a_calendar_date(answerer) -> None
     assert fits["today"] >= 0.3  # still a last resort: the strict "when" filter keeps it
 
 
+def test_a_date_without_the_asked_unit_fits_less(answerer) -> None:  # type: ignore[no-untyped-def]
+    """ "On what day" is answered by "February 4", not by "January" from the same sentence."""
+    question = "On what day does the minerals summit take place?"
+    assert _features(answerer, question, "February 4")["type_fit"] == 1.0
+    assert _features(answerer, question, "January")["type_fit"] <= 0.5
+
+
 def test_whom_is_read_as_who(answerer) -> None:  # type: ignore[no-untyped-def]
     """The question word crosses with the span's kind and neighbours; "whom" must share what "who" learned."""
     features = _features(answerer, "Whom did the delegation meet?", "Rajesh Kumar Singh")

@@ -171,3 +171,17 @@ def test_terms_are_stemmed_content_words_without_duplicates() -> None:
 )
 def test_wants_list(question: str, wants_list: bool) -> None:
     assert analyse(question).wants_list is wants_list
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        pytest.param("On what day does the minerals summit take place?", "day", id="what-day"),
+        pytest.param("What date was the agreement signed?", "day", id="what-date"),
+        pytest.param("In what year did the war end?", "year", id="what-year"),
+        pytest.param("Which month did the store open?", "month", id="which-month"),
+        pytest.param("When did the store open?", None, id="when-says-no-unit"),
+    ],
+)
+def test_date_unit(question: str, unit: str | None) -> None:
+    assert analyse(question).date_unit == unit
