@@ -123,8 +123,26 @@ WEIGHTS_FILE = Path(__file__).parent / "data" / "weights.json"
 TREES_FILE = Path(__file__).parent / "data" / "span_trees.txt"
 
 
-def load_trees():  # type: ignore[no-untyped-def]
-    """The span score's boosted correction (a LightGBM booster), or None when none was fitted."""
+# Several boosters (fitted on different subsamples) are written one after another, split by this line;
+# their corrections are averaged, which steadies what a single fit would make of questions unlike SQuAD's.
+TREES_SEPARATOR = "\n=== next booster ===\n"
+
+
+class SpanTrees:
+    """The span score's boosted correction: the mean of the boosters in TREES_FILE."""
+
+    def __init__(self, boosters: list) -> None:  # type: ignore[type-arg]
+        self.boosters = boosters
+
+    def num_feature(self) -> int:
+        return int(self.boosters[0].num_feature())
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return np.mean([b.predict(x, num_threads=1) for b in self.boosters], axis=0)
+
+
+def load_trees() -> SpanTrees | None:
+    """The fitted correction, or None when none was fitted."""
     if not TREES_FILE.is_file():
         return None
     try:
@@ -132,7 +150,8 @@ def load_trees():  # type: ignore[no-untyped-def]
     except OSError as exc:  # its native library needs the OpenMP runtime
         raise RuntimeError(f"the span ranker needs LightGBM's native library, which failed to load ({exc}); "
                            "on Debian install it with: apt-get install libgomp1") from exc
-    return lightgbm.Booster(model_file=str(TREES_FILE))
+    texts = TREES_FILE.read_text().split(TREES_SEPARATOR)
+    return SpanTrees([lightgbm.Booster(model_str=t) for t in texts if t.strip()])
 
 
 def load_weights() -> np.ndarray:
@@ -495,7 +514,7 @@ class Extractor:
             out.extend(self.spans_in(info, sentence, rank))
         if self.trees is not None and out:
             with self._trees_lock:  # one booster shared by the server's threads; a call takes ~0.3 ms
-                extra = self.trees.predict(np.stack([s.features for s in out]), num_threads=1)
+                extra = self.trees.predict(np.stack([s.features for s in out]))
             out = [replace(s, score=s.score + float(t)) for s, t in zip(out, extra, strict=True)]
         out.sort(key=lambda s: -s.score)
         return out

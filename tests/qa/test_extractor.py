@@ -311,3 +311,23 @@ def test_trees_add_to_the_linear_score_and_confidence_reads_the_linear_part(answ
         assert any(abs(e) > 1e-6 for e in extra)
     row = confidence_features(spans, (1.0, 1.0))
     assert row[0] == spans[0].linear and row[1] == spans[0].linear - spans[1].linear
+
+
+def test_several_boosters_in_the_trees_file_are_averaged(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import lightgbm
+    import numpy as np
+
+    from qa import extractor as extractor_module
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(200, 3)), rng.normal(size=200)
+    boosters = [lightgbm.train({"objective": "regression", "verbose": -1, "seed": s, "bagging_fraction": 0.5,
+                                "bagging_freq": 1}, lightgbm.Dataset(x, y), num_boost_round=5) for s in (1, 2)]
+    path = tmp_path / "trees.txt"
+    path.write_text(extractor_module.TREES_SEPARATOR.join(b.model_to_string() for b in boosters))
+    monkeypatch.setattr(extractor_module, "TREES_FILE", path)
+    trees = extractor_module.load_trees()
+    assert trees is not None and len(trees.boosters) == 2 and trees.num_feature() == 3
+    expected = (boosters[0].predict(x[:7]) + boosters[1].predict(x[:7])) / 2
+    assert np.allclose(trees.predict(x[:7]), expected)
+    assert not np.allclose(boosters[0].predict(x[:7]), boosters[1].predict(x[:7]))
