@@ -93,6 +93,9 @@ class QuestionInfo:
     type_words: frozenset[str] = frozenset()
     # "In what year", "on what day", "which month": how precise a date the question wants.
     date_unit: str | None = None
+    # "Who is India's Defence Minister?": the stemmed words a person's own title must carry to be the one
+    # asked about ("defenc", "minist"; not its owner "India's").
+    title_terms: frozenset[str] = frozenset()
 
     @property
     def wants_list(self) -> bool:
@@ -100,6 +103,31 @@ class QuestionInfo:
 
 
 _DATE_UNIT = re.compile(r"\b(?:what|which)\s+(year|day|date|month|decade|century)\b")
+
+
+# "Who is the <title>?" or "Who is <owner>'s <title>?": a definite description of one person.
+_IDENTITY_TITLE = re.compile(r"^(?:who|whom)\s+(?:is|was)\s+(?:the\s+|[A-Z][\w.-]*(?:'s|\u2019s)\s+)"
+                             r"([a-z][\w'\u2019\s-]*?)(?:\s+(?:of|to|for|at|in|on|from|with|that|who|whom|which)\b.*)?"
+                             r"\s*\??$",
+                             re.IGNORECASE)
+
+
+# Nouns that name a person without being a title anyone is introduced with.
+_NOT_TITLES = frozenset("man men woman women person people one individual boy girl child figure".split())
+
+
+def _title_terms(text: str) -> frozenset[str]:
+    """In "Who is the <title>?", the words of a title written capitalised, as a formal one is ("India's
+    Defence Minister", "the President of ..."), up to a preposition, stemmed."""
+    match = _IDENTITY_TITLE.match(text)
+    if not match:
+        return frozenset()
+    title = match.group(1).split()
+    if not title or not title[-1].isalpha() or title[-1].lower() in STOP_WORDS | _NOT_TITLES:
+        return frozenset()
+    if not all(w[:1].isupper() for w in title):
+        return frozenset()  # "the male singer", "the number two draft pick": a description, not a title
+    return frozenset(stem(w.lower()) for w in title if w.lower() not in STOP_WORDS)  # as index.lexical.terms
 
 
 def _date_unit(lower: str) -> str | None:
@@ -228,7 +256,7 @@ def analyse(question: str) -> QuestionInfo:
         proper_terms=frozenset(capitalised_terms(text, skip_first=True)),
         names=tuple(question_names(text)),
         identity=bool(re.match(r"^(who|whom)\s+(is|was|are|were)\b", lower)),
-        type_words=type_words, date_unit=_date_unit(lower),
+        type_words=type_words, date_unit=_date_unit(lower), title_terms=_title_terms(text),
         text=text, wh=wh, answer_type=kind,
         terms=tuple(dict.fromkeys(stem(t) for t in tokens if t not in STOP_WORDS)),
         words=frozenset(tokens), head=head,

@@ -200,3 +200,20 @@ def test_a_why_question_is_answered_by_a_clause_not_a_name(answerer) -> None:  #
     assert answer.answer_type == "reason"
     assert answer.kind == "abstain" or len(answer.answer.split()) >= 3, answer.answer
     assert answer.answer not in ("Ashwini Vaishnaw", "Scott Bessent")
+
+
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [
+        pytest.param("Who is India's Defence Minister?", {"Sergio Gor", "Ashwini Vaishnaw", "Rajesh Kumar Singh"},
+                     id="no-one-has-that-title"),
+        pytest.param("Who is the President of the United States?", {"S. Jaishankar", "Marco Rubio"},
+                     id="another-title"),
+    ],
+)
+def test_a_person_with_another_title_is_not_the_one_asked_for(answerer, question: str, refused: set[str]) -> None:  # type: ignore[no-untyped-def]
+    assert answerer.ask(question).answer not in refused
+
+
+def test_a_person_with_the_asked_title_is_kept(answerer) -> None:  # type: ignore[no-untyped-def]
+    assert answerer.ask("Who is the US Ambassador to India?").answer == "Sergio Gor"

@@ -185,3 +185,20 @@ def test_wants_list(question: str, wants_list: bool) -> None:
 )
 def test_date_unit(question: str, unit: str | None) -> None:
     assert analyse(question).date_unit == unit
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        pytest.param("Who is India's Defence Minister?", {"defenc", "minist"}, id="owner-dropped"),
+        pytest.param("Who is the President of the United States?", {"presid"}, id="cut-at-preposition"),
+        pytest.param("Who is the US Ambassador to India?", {"ambassador"}, id="stop-word-dropped"),
+        pytest.param("Who was the Associate Administrator that Houbolt spoke with?", {"associ", "administr"},
+                     id="cut-at-relative"),
+        pytest.param("Who was the male singer who performed?", set(), id="lower-case-description"),
+        pytest.param("Who is Marco Rubio?", set(), id="a-name-not-a-title"),
+        pytest.param("Who convened the meeting?", set(), id="not-an-identity-question"),
+    ],
+)
+def test_title_terms(question: str, title: set[str]) -> None:
+    assert analyse(question).title_terms == title

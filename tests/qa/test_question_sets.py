@@ -20,13 +20,14 @@ QUESTIONS = Path(__file__).resolve().parents[1] / "questions"
 # README's quality section; floors sit just under what the answerer reaches now. Abstention recall went
 # from 8 to 7 of 15 when the threshold moved to decline 0.70 (not 0.75) of SQuAD's hidden-article
 # questions: that moved false abstentions on answerable questions from 6 to 3 in the same change. With
-# the span trees (2026-11-29) the threshold declines 0.75 of them: recall 7 of 15, 2 false abstentions.
+# the span trees (2026-11-29) the threshold declines 0.75 of them: recall 7 of 15, 2 false abstentions;
+# 8 of 15 once a person introduced with another title no longer answers "Who is <Title>?".
 FLOORS: dict[str, tuple[float, bool]] = {
     "f1": (0.77, False),
     "exact_match": (0.70, False),
     "support": (0.82, False),
     "followup_f1": (0.84, False),
-    "abstention_recall": (0.45, False),
+    "abstention_recall": (0.50, False),
     "false_abstentions": (3, True),
 }
 
