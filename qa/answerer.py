@@ -167,9 +167,13 @@ class Answerer:
         anchor = context.anchor if context else None
         anchor_row = self.index.sentence_at(anchor[0], anchor[1]) if anchor else None
         if anchor_row is not None:
-            holding = self.index.passage_holding(anchor_row)
-            if holding is not None:
-                passage_scores.setdefault(holding, min(passage_scores.values()))
+            # Read the anchor's sentence and the sentences either side of it, whatever else retrieval found.
+            doc_row = int(self.index.sentences[anchor_row, 0])
+            for row in (anchor_row - 1, anchor_row, anchor_row + 1):
+                if 0 <= row < len(self.index.sentences) and int(self.index.sentences[row, 0]) == doc_row:
+                    holding = self.index.passage_holding(row)
+                    if holding is not None:
+                        passage_scores.setdefault(holding, min(passage_scores.values()))
         sentences = self.extractor.score_sentences(info, vector, passage_scores)
         if source_row is not None:
             sentences = _source_first(sentences, source_row)
