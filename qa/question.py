@@ -48,12 +48,14 @@ _HEADS = {
     "comedian broadcaster filmmaker photographer",
     AnswerType.DATE: "date day year month time century decade period era season week",
     AnswerType.PLACE: "place country city town state location region nation continent area island river "
-    "capital county province venue site where",
+    "capital county province venue site where district neighbourhood neighborhood suburb borough village "
+    "municipality territory street airport stadium port",
     AnswerType.ORG: "ministry department organisation organization agency company firm committee body "
     "institution group party team club bank government university school council union office bureau "
     "network channel newspaper publisher label band",
     AnswerType.NUMBER: "number amount percentage percent proportion share total sum figure price cost rate "
-    "size length distance population",
+    "size length distance population fee salary wage payment fine budget revenue profit turnover valuation "
+    "score tally",
 }
 HEAD_TYPES = {word: kind for kind, group in _HEADS.items() for word in group.split()}
 # Nouns for people by their ending, for heads not listed above: "pianist", "historian", "Brazilian".

@@ -89,6 +89,10 @@ ANSWER_TYPES = [
     ("Which pianist played the opening piece?", A.PERSON, "suffix-ist"),
     ("Which historian wrote the account?", A.PERSON, "suffix-ian"),
     ("Which list was published first?", A.OTHER, "short-word-ending-ist"),
+    # money and scores are numbers; districts and streets are places
+    ("What fee is the striker's move costing?", A.NUMBER, "what-fee"),
+    ("What was the final score?", A.NUMBER, "what-score"),
+    ("In which district were the files found?", A.PLACE, "which-district"),
     # nothing more specific
     ("What did the defence meeting cover?", A.OTHER, "what-did-verb"),
 ]
