@@ -17,14 +17,12 @@ import faiss
 import numpy as np
 
 from index.embedder import Embedder
-from index.lexical import terms
 from index.store import LoadedIndex, ensure_index
 from qa.answers import Answer, Citation
 from qa.batching import MicroBatcher
 from qa.extractor import FEATURES, SENTENCE_FEATURES, WEIGHTS_FILE, Extractor, ScoredSentence, ScoredSpan
 from qa.question import AnswerType, QuestionInfo, analyse
 from qa.retriever import Retriever
-from qa.spans import role_before
 
 # Below this confidence the answerer says the briefing does not cover the question. The confidence model
 # is fitted on SQuAD with each question also asked while its article is hidden (scripts/fit_weights.py);
@@ -188,8 +186,6 @@ class Answerer:
             # or the sentence, or not at all: a span of another kind is not an answer, however near the
             # question's words it sits.
             spans = [s for s in spans if s.type_fit >= STRICT_MIN_FIT]
-        if info.title_terms:
-            spans = [s for s in spans if not self._titled_otherwise(s, info.title_terms)]
         if not spans:
             return self._abstain(question, resolved, info, sentences)
         best = spans[0]
@@ -198,20 +194,6 @@ class Answerer:
         if confidence < ABSTAIN_BELOW:
             return self._abstain(question, resolved, info, sentences, confidence=confidence)
         return self._answer(question, resolved, info, best, sentences, confidence)
-
-    def _titled_otherwise(self, span: ScoredSpan, title_terms: frozenset[str]) -> bool:
-        """The person is introduced with a title lacking words of the asked one: for "Who is India's Defence
-        Minister?", "US Ambassador to India Sergio Gor" and "Union Minister for Railways ... Ashwini
-        Vaishnaw" are someone else, whatever the words they share. A person written without a title is
-        left to the scores."""
-        if span.span.kind != "PERSON":
-            return False
-        index = self.index
-        assert index is not None
-        doc_row, s_start = int(index.sentences[span.sentence.row, 0]), int(index.sentences[span.sentence.row, 1])
-        text = index.documents[doc_row].text
-        role = role_before(text, s_start, span.span.start)
-        return role is not None and not title_terms <= set(terms(text[role[0]: role[1]]))
 
     def _carry_anchor(self, sentences: list[ScoredSentence], anchor_row: int) -> list[ScoredSentence]:
         """A follow-up's words were written from the sentence its previous answer came from; the next

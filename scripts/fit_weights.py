@@ -202,8 +202,7 @@ def main() -> None:
         groups.append((begin, len(span_x), n))
     span_x, span_y, span_fold = np.array(span_x), np.array(span_y), np.array(span_fold)
 
-    def top_f1(weights: np.ndarray, fold: int | None, scores: np.ndarray | None = None) -> float:
-        scores = span_x @ weights if scores is None else scores
+    def top_f1(scores: np.ndarray, fold: int | None) -> float:
         total, count = 0.0, 0
         for begin, end, n in groups:
             if not items[n][3] or begin == end or (fold is not None and fold_of[items[n][0].article] != fold):
@@ -224,14 +223,14 @@ def main() -> None:
     for fold in range(FOLDS):
         train = [(b, e) for b, e, n in groups if items[n][3] and fold_of[items[n][0].article] != fold]
         w = fit_listwise(span_x, span_y, train, l2=args.l2, prior=hand)
-        held_out_linear.append(top_f1(w, fold))
         scores_f = span_x @ w
+        held_out_linear.append(top_f1(scores_f, fold))
         in_fold = span_fold == fold
         out_of_fold_linear[in_fold] = scores_f[in_fold]
         if args.trees:
             trees_f = fit_bagged_trees(span_x, span_y, train, scores_f, args.trees, args.bags)
             scores_f = scores_f + trees_f.predict(span_x)
-        held_out.append(top_f1(w, fold, scores_f))
+        held_out.append(top_f1(scores_f, fold))
         out_of_fold[in_fold] = scores_f[in_fold]
         print(f"fold {fold}: held-out top-span F1 linear {held_out_linear[-1]:.4f}, with trees {held_out[-1]:.4f}")
     present_groups = [(b, e) for b, e, n in groups if items[n][3]]
@@ -242,9 +241,9 @@ def main() -> None:
         booster = fit_bagged_trees(span_x, span_y, present_groups, linear_scores, args.trees, args.bags)
     all_scores = linear_scores + (booster.predict(span_x) if booster is not None else 0.0)
     for value in args.try_l2:
-        trial_held = [top_f1(fit_listwise(span_x, span_y, [(b, e) for b, e, n in groups if items[n][3]
-                                                            and fold_of[items[n][0].article] != fold],
-                                          l2=value, prior=hand), fold) for fold in range(FOLDS)]
+        trial_held = [top_f1(span_x @ fit_listwise(span_x, span_y, [(b, e) for b, e, n in groups if items[n][3]
+                                                                     and fold_of[items[n][0].article] != fold],
+                                                   l2=value, prior=hand), fold) for fold in range(FOLDS)]
         trial = fit_listwise(span_x, span_y, [(b, e) for b, e, n in groups if items[n][3]], l2=value, prior=hand)
         print(f"l2={value}: held-out top-span F1 {np.mean(trial_held):.4f}")
         (WORK / f"weights-l2-{value}.json").write_text(json.dumps({
@@ -253,8 +252,8 @@ def main() -> None:
         }))
     print("held-out top-span F1 by fold:", np.round(held_out, 3), "mean", round(float(np.mean(held_out)), 4),
           "(linear alone", round(float(np.mean(held_out_linear)), 4), ")")
-    print("hand weights top-span F1:", round(top_f1(default_w, None), 4))
-    print("fitted (all folds) top-span F1:", round(top_f1(span_w, None, all_scores), 4))
+    print("hand weights top-span F1:", round(top_f1(span_x @ default_w, None), 4))
+    print("fitted (all folds) top-span F1:", round(top_f1(all_scores, None), 4))
     oracle = [span_y[b:e].max() for b, e, n in groups if items[n][3] and e > b]
     print(f"oracle F1 over candidates of the top 3 sentences: {np.mean(oracle):.4f}")
     top1 = []
