@@ -19,9 +19,64 @@ STOP_WORDS = frozenset(
 )
 
 
+# One spelling for each of the names a country goes by. A reader's question rarely names a country as its
+# article does: "Which American official ..." of "US Treasury Secretary ...", "a British firm" of "a UK
+# firm". Without this, "US" is the stop word "us" and "American" shares nothing with "United States".
+_USA, _UK = "usa", "britain"
+# Written in capitals only: "US" is the country, "us" the pronoun.
+_CAPITAL_ALIASES = {"US": _USA, "USA": _USA, "UK": _UK, "U.S.": _USA, "U.S": _USA, "U.S.A.": _USA, "U.K.": _UK}
+_PHRASES = re.compile(r"\b(?:U\.S\.A?\.?|U\.K\.?)|\bUnited States(?: of America)?\b|\bUnited Kingdom\b")
+# Demonyms to their country; "South/Latin/North/Central America" are not the United States.
+_DEMONYMS = {
+    "america": _USA, "american": _USA, "americans": _USA, "britain": _UK, "british": _UK, "briton": _UK,
+    "britons": _UK,
+    **{d: c for c, ds in {
+        "india": "indian", "china": "chinese", "japan": "japanese", "france": "french", "germany": "german",
+        "italy": "italian", "spain": "spanish", "russia": "russian", "canada": "canadian",
+        "australia": "australian", "mexico": "mexican", "brazil": "brazilian", "korea": "korean",
+        "ireland": "irish", "scotland": "scottish scot scots", "wales": "welsh", "europe": "european",
+        "africa": "african", "pakistan": "pakistani", "israel": "israeli", "iran": "iranian", "iraq": "iraqi",
+        "afghanistan": "afghan", "ukraine": "ukrainian", "turkey": "turkish", "greece": "greek",
+        "netherlands": "dutch", "sweden": "swedish", "egypt": "egyptian", "syria": "syrian",
+        "nigeria": "nigerian", "kenya": "kenyan", "argentina": "argentine argentinian", "portugal": "portuguese",
+        "switzerland": "swiss", "belgium": "belgian", "norway": "norwegian", "denmark": "danish",
+        "finland": "finnish", "austria": "austrian", "poland": "poles", "zimbabwe": "zimbabwean",
+        "indonesia": "indonesian", "vietnam": "vietnamese", "thailand": "thai", "philippines": "filipino",
+    }.items() for base in ds.split() for d in (base, base + "s") if not base.endswith(("sh", "ch", "ss", "ese"))
+       or d == base},
+}
+_REGIONS = frozenset({"south", "north", "latin", "central"})
+# Every country the table above knows, as `words` spells it.
+COUNTRIES = frozenset(_DEMONYMS.values())
+
+
+def _phrase_alias(match: re.Match[str]) -> str:
+    return " " + (_UK if match.group(0).startswith(("U.K", "United K")) else _USA) + " "
+
+
+def country_words(tokens: list[str]) -> list[str]:
+    """Lower-cased `tokens` (as written) with each name of a country spelled one way: see _DEMONYMS."""
+    out = []
+    for i, token in enumerate(tokens):
+        alias = _CAPITAL_ALIASES.get(token)
+        lower = token.lower()
+        if alias is None and lower in _DEMONYMS and not (
+            lower.startswith("america") and i and tokens[i - 1].lower() in _REGIONS
+        ):
+            alias = _DEMONYMS[lower]
+        if alias is None and lower in ("united", "states", "kingdom"):
+            pair = (lower, tokens[i + 1].lower() if i + 1 < len(tokens) else "")
+            if lower != "united":
+                pair = (tokens[i - 1].lower() if i else "", lower)
+            alias = {("united", "states"): _USA, ("united", "kingdom"): _UK}.get(pair)
+        out.append(alias or lower)
+    return out
+
+
 def words(text: str) -> list[str]:
-    """All word tokens, lower-cased (possessive endings removed)."""
-    return [w.split("'")[0].split("\u2019")[0] for w in _WORD.findall(text.lower())]
+    """All word tokens, lower-cased (possessive endings removed), countries spelled one way."""
+    text = _PHRASES.sub(_phrase_alias, text)
+    return country_words([w.split("'")[0].split("\u2019")[0] for w in _WORD.findall(text)])
 
 
 def content_words(text: str) -> list[str]:
@@ -30,7 +85,7 @@ def content_words(text: str) -> list[str]:
 
 _STEMMER = Stemmer.Stemmer("english")
 # Bumped whenever what `terms` returns changes, so indexes whose BM25 was built with other terms rebuild it.
-LEXICAL_VERSION = "snowball-english-1"
+LEXICAL_VERSION = "snowball-english-2-countries"
 
 
 @lru_cache(maxsize=200_000)
@@ -50,12 +105,6 @@ _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9]*")
 
 def capitalised_terms(text: str, skip_first: bool = False) -> set[str]:
     """Stems of words written with a capital (names), optionally ignoring the text's first word."""
-    found = _CAPITALISED.finditer(text)
-    out = set()
-    for match in found:
-        if skip_first and match.start() == len(text) - len(text.lstrip()):
-            continue
-        word = match.group(0).lower()
-        if word not in STOP_WORDS:
-            out.add(stem(word))
-    return out
+    found = [m for m in _CAPITALISED.finditer(text)
+             if not (skip_first and m.start() == len(text) - len(text.lstrip()))]
+    return {stem(w) for w in country_words([m.group(0) for m in found]) if w not in STOP_WORDS}

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from index.annotator import ENTITY_LABELS, POS_ID
-from index.lexical import STOP_WORDS, capitalised_terms, stem, terms, words
+from index.lexical import COUNTRIES, STOP_WORDS, capitalised_terms, country_words, stem, terms, words
 from index.store import LoadedIndex
 from qa.question import AnswerType, QuestionInfo
 from qa.spans import Span, acronym_expansions, apposition_after, candidates, clauses_after, role_before
@@ -379,8 +379,27 @@ class SpanShape:
     has_num: float
     propn_share: float
     role_terms: frozenset[str] | None  # terms of the title before a person's name, when there is one
+    role_words: tuple[str, ...]  # that title's words in order, as index.lexical.words spells them
+    # Inside "according to <source>": the other terms of that phrase (None: the span is not in one).
+    source_terms: frozenset[str] | None
     prev_class: str | None  # class of the word before the span (an article skipped), see PREV_CLASSES
     next_class: str | None
+
+
+def _owned_by(role_words: tuple[str, ...], owner: str, title_terms: frozenset[str]) -> bool:
+    """Whether a title ("US Ambassador to India") can belong to `owner` ("india"): false when a country
+    other than the owner is written before the title's own words, where a title names whose it is."""
+    first = next((i for i, w in enumerate(role_words) if stem(w) in title_terms), None)
+    if first is None:
+        return True
+    countries = COUNTRIES.intersection(role_words[:first])
+    return not countries or owner in countries
+
+
+# "According to a release by the US Department of the Treasury, ...": the span sits in the phrase citing
+# the statement's source (the phrase runs from "according to" to the next comma or sentence break).
+_ACCORDING_TO = re.compile(r"\b[Aa]ccording to\b[^,;:.!?\"\u201c\u201d]*$")
+_PHRASE_END = re.compile(r"[,;:.!?\"\u201c\u201d]")
 
 
 def _shape(span: Span, shape: SentenceShape) -> SpanShape | None:
@@ -399,7 +418,7 @@ def _shape(span: Span, shape: SentenceShape) -> SpanShape | None:
     locative = not possessive and bool(_LOCATIVE.search(before))
     first_tok = bisect_left(starts, span.start)
     last_tok = bisect_left(starts, span.end) - 1
-    role_terms = None
+    role_terms, role_words = None, ()
     if kind == "PERSON":
         # A title written before a name belongs to it ("led by Chairman of ... Mike Rogers"): nearness to
         # the question's words is measured from where the title starts.
@@ -407,6 +426,13 @@ def _shape(span: Span, shape: SentenceShape) -> SpanShape | None:
         if role:
             first_tok = min(first_tok, bisect_left(starts, role[0]))
             role_terms = frozenset(terms(text[role[0]: role[1]]))
+            role_words = tuple(words(text[role[0]: role[1]]))
+    source_terms = None
+    cited = _ACCORDING_TO.search(text, shape.start, span.start)
+    if cited and kind != "SENTENCE":
+        phrase_end = _PHRASE_END.search(text, span.end, shape.end)
+        phrase = text[cited.start(): phrase_end.start() if phrase_end else shape.end]
+        source_terms = frozenset(terms(phrase)) - frozenset(stem(x) for x in span_words)
     group = KIND_GROUPS.get(kind, "np")
     phrase_kind = group in ("list", "reason", "definition", "sentence", "clause")
     calendar = duration = relative = False
@@ -432,7 +458,7 @@ def _shape(span: Span, shape: SentenceShape) -> SpanShape | None:
         starts_det=1.0 if inside and inside[0] == DET else 0.0,
         has_num=1.0 if NUM in inside else 0.0,
         propn_share=inside.count(PROPN) / len(inside) if inside else 0.0,
-        role_terms=role_terms,
+        role_terms=role_terms, role_words=role_words, source_terms=source_terms,
         prev_class=word_class(token_words[before_tok] if before_tok >= 0 else None, PREV_CLASSES),
         next_class=word_class(token_words[after_tok], NEXT_CLASSES) if after_tok < len(token_words) else None,
     )
@@ -556,7 +582,7 @@ class Extractor:
             titles = self.titles_in(self.terms.doc_of[sentence.row])
             own_titles = [title for t in info.proper_terms for title in titles.get(t, ())]
         fits = TYPE_FIT.get(info.answer_type, TYPE_FIT[AnswerType.OTHER])
-        head_stem = stem(info.head) if info.head else None
+        head_stem = stem(country_words([info.head])[0]) if info.head else None  # "Russian" as the text spells it
         # The asked noun and its kin: "which meeting" also ends on "Ministerial".
         head_kin = _HEAD_KIN.get(head_stem, frozenset({head_stem})) if head_stem else frozenset()
         # "Which <noun>" whose noun names no person, time, place, organisation or number: a thing.
@@ -574,14 +600,28 @@ class Extractor:
         sentence_part[col["name_match"]] = sentence.names
         sentence_part[col["bias"]] = 1.0
         scored = []
+        someone_else: list[tuple[int, int]] = []  # people the question's title rules out (entities come first)
         for sh in shapes:
             span, kind = sh.span, sh.kind
             if own_titles and any(title.issuperset(sh.content_stems) for title in own_titles):
                 continue
-            if info.title_terms and sh.role_terms is not None and not info.title_terms <= sh.role_terms:
+            if sh.role_terms is not None and (
+                (info.title_terms and not info.title_terms <= sh.role_terms)
+                or (info.title_owner and not _owned_by(sh.role_words, info.title_owner, info.title_terms))
+            ):
                 # "Who is India's Defence Minister?": "US Ambassador to India Sergio Gor" is introduced with
-                # another title, so he is someone else, whatever words he shares with the question. A person
-                # written without a title is left to the scores.
+                # another title, so he is someone else, whatever words he shares with the question; so is he
+                # for "India's Ambassador to the US" (his title is the US's). A person written without a
+                # title is left to the scores. Phrases holding his name ("India Sergio Gor") go with him.
+                someone_else.append((span.start, span.end))
+                continue
+            if someone_else and kind in ("NP", "NP_PROPN") and any(
+                    span.start <= a and b <= span.end for a, b in someone_else):
+                continue
+            if sh.source_terms is not None and not info.asks_source and not sh.source_terms & q_terms:
+                # "According to a release by the US Department of the Treasury, the meeting brought together
+                # ...": the source of a statement does not answer a question about what it says, unless the
+                # question asks who says so or is about the source itself.
                 continue
             repeated = [(st in q_terms or x in info.words) for x, st in zip(sh.content, sh.content_stems, strict=True)]
             if all(repeated) and span.kind != "SENTENCE":
@@ -728,7 +768,7 @@ class Extractor:
             text=text, start=s_start, end=s_end, tokens=tokens,
             # Plain lists: per-span lookups on small arrays are faster with bisect than with numpy calls.
             starts=[a for a, _, _ in token_rows], pos=[p for _, _, p in token_rows],
-            token_terms=[stem(text[a:b].lower()) for a, b, _ in token_rows],
+            token_terms=[stem(w) for w in country_words([text[a:b] for a, b, _ in token_rows])],
             token_words=[text[a:b].lower() for a, b, _ in token_rows],
             lowered=text[s_start:s_end].lower(),
             propn=frozenset(a for a, _, p in token_rows if p == PROPN),

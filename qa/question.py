@@ -12,7 +12,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from index.annotator import pos_tags
-from index.lexical import STOP_WORDS, capitalised_terms, stem, words
+from index.lexical import COUNTRIES, STOP_WORDS, capitalised_terms, country_words, stem, words
 
 
 class AnswerType(StrEnum):
@@ -98,6 +98,11 @@ class QuestionInfo:
     # "Who is India's Defence Minister?": the stemmed words a person's own title must carry to be the one
     # asked about ("defenc", "minist"; not its owner "India's").
     title_terms: frozenset[str] = frozenset()
+    # ...and the country that title belongs to, when the question says ("india" in "India's Ambassador to
+    # the US"): a person whose title names another country first ("US Ambassador to India") is someone else.
+    title_owner: str | None = None
+    # The question asks who said, reported or thinks something: the source a sentence cites may answer it.
+    asks_source: bool = False
 
     @property
     def wants_list(self) -> bool:
@@ -107,8 +112,16 @@ class QuestionInfo:
 _DATE_UNIT = re.compile(r"\b(?:what|which)\s+(year|day|date|month|decade|century)\b")
 
 
+# Words of a question about where a statement comes from ("Who said ...?", "According to whom ...?").
+_SOURCE_WORDS = frozenset(
+    "say says said saying according tell tells told report reports reported announce announces announced "
+    "stated claim claims claimed believe believes believed think thinks thought source sources "
+    "release released statement post posted write wrote written cite cited quote quoted".split()
+)
+
+
 # "Who is the <title>?" or "Who is <owner>'s <title>?": a definite description of one person.
-_IDENTITY_TITLE = re.compile(r"^(?:who|whom)\s+(?:is|was)\s+(?:the\s+|[A-Z][\w.-]*(?:'s|\u2019s)\s+)"
+_IDENTITY_TITLE = re.compile(r"^(?:who|whom)\s+(?:is|was)\s+(?:the\s+|([A-Z][\w.-]*)(?:'s|\u2019s)\s+)"
                              r"([a-z][\w'\u2019\s-]*?)(?:\s+(?:of|to|for|at|in|on|from|with|that|who|whom|which)\b.*)?"
                              r"\s*\??$",
                              re.IGNORECASE)
@@ -118,18 +131,26 @@ _IDENTITY_TITLE = re.compile(r"^(?:who|whom)\s+(?:is|was)\s+(?:the\s+|[A-Z][\w.-
 _NOT_TITLES = frozenset("man men woman women person people one individual boy girl child figure".split())
 
 
-def _title_terms(text: str) -> frozenset[str]:
+def _title(text: str) -> tuple[frozenset[str], str | None]:
     """In "Who is the <title>?", the words of a title written capitalised, as a formal one is ("India's
-    Defence Minister", "the President of ..."), up to a preposition, stemmed."""
+    Defence Minister", "the President of ..."), up to a preposition, stemmed; and the country the title
+    belongs to when the question names one before it ("India's", "the Indian"), as index.lexical spells it.
+    """
     match = _IDENTITY_TITLE.match(text)
     if not match:
-        return frozenset()
-    title = match.group(1).split()
+        return frozenset(), None
+    title = match.group(2).split()
     if not title or not title[-1].isalpha() or title[-1].lower() in STOP_WORDS | _NOT_TITLES:
-        return frozenset()
+        return frozenset(), None
     if not all(w[:1].isupper() for w in title):
-        return frozenset()  # "the male singer", "the number two draft pick": a description, not a title
-    return frozenset(stem(w.lower()) for w in title if w.lower() not in STOP_WORDS)  # as index.lexical.terms
+        return frozenset(), None  # "the male singer", "the number two draft pick": a description, not a title
+    spelled = country_words(title)
+    owner = country_words([match.group(1)])[0] if match.group(1) else None
+    if owner not in COUNTRIES:
+        owner = None
+    if len(spelled) > 1 and spelled[0] in COUNTRIES:
+        owner, spelled = spelled[0], spelled[1:]  # "the Indian Ambassador": India's
+    return frozenset(stem(w) for w in spelled if w not in STOP_WORDS), owner  # as index.lexical.terms
 
 
 def _date_unit(lower: str) -> str | None:
@@ -194,7 +215,7 @@ def _singular(word: str) -> str:
 def analyse(question: str) -> QuestionInfo:
     text = " ".join(question.split())
     lower = text.lower()
-    tokens = words(lower)
+    tokens = words(text)  # as written: "US" is a country, "us" a pronoun
     wh = next((t for t in tokens if t in _WH), None)
     head = None
     kind = AnswerType.OTHER
@@ -249,16 +270,18 @@ def analyse(question: str) -> QuestionInfo:
             [t for t in tokens if t not in STOP_WORDS]
         ) <= 3:
             kind = AnswerType.DEFINITION
+    title_terms, title_owner = _title(text)
     type_words: frozenset[str] = frozenset()
     if head and wh in ("which", "what"):
         phrase = re.search(r"\b(?:which|what)\s+(.*?\b" + re.escape(head) + r")\b", lower)
         if phrase:
-            type_words = frozenset(stem(w) for w in words(phrase.group(1)))
+            type_words = frozenset(stem(w) for w in words(text[phrase.start(1): phrase.end(1)]))
     return QuestionInfo(
         proper_terms=frozenset(capitalised_terms(text, skip_first=True)),
         names=tuple(question_names(text)),
         identity=bool(re.match(r"^(who|whom)\s+(is|was|are|were)\b", lower)),
-        type_words=type_words, date_unit=_date_unit(lower), title_terms=_title_terms(text),
+        type_words=type_words, date_unit=_date_unit(lower), title_terms=title_terms, title_owner=title_owner,
+        asks_source=bool(_SOURCE_WORDS.intersection(tokens)),
         text=text, wh=wh, answer_type=kind,
         terms=tuple(dict.fromkeys(stem(t) for t in tokens if t not in STOP_WORDS)),
         words=frozenset(tokens), head=head,

@@ -23,7 +23,8 @@ CAUSAL = re.compile(
     r"\b(because of|because|due to|owing to|as a result of|in order to|so that|so as to|since|"
     r"which (?:is|are|was|were) (?:essential|vital|important|necessary|key|critical|crucial) (?:to|for)|"
     r"(?:is|are|was|were) (?:essential|vital|important|necessary|key|critical|crucial) (?:to|for)|"
-    r"aimed at|to help|(?<!according )(?<!due )(?<!owing )to (?=[a-z]+\b))",
+    r"aimed at|to help|(?<![Aa]ccording )(?<![Dd]ue )(?<![Oo]wing )to (?=[a-z]+\b)|"
+    r"(?:Because of|Because|Due to|Owing to|As a result of|In order to) )",
 )
 
 
@@ -204,6 +205,9 @@ def _clauses_after_causal(text: str, start: int, end: int) -> list[tuple[int, in
         # circumstance (", with a particular focus on ...").
         stop = re.search(r"[;.!?]|,\s+(?:but|while|whereas|although|according to|with)\b|\s+according to\b|\"|\u201d",
                          sentence[match.end():])
+        if not sentence[: match.start()].strip(" \"\u201c"):
+            # "Due to heavy rain, the match was called off": a reason opening the sentence ends at its comma.
+            stop = re.search(r"[,;.!?]|\"|\u201d", sentence[match.end():])
         clause_end = match.end() + (stop.start() if stop else len(sentence) - match.end())
         if clause_end - clause_start >= 8:
             out.append((start + clause_start, start + clause_end))

@@ -94,6 +94,23 @@ def test_out_of_briefing_questions_abstain(answerer, documents, question: str) -
 
 
 @pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("Who is the US Ambassador to India?", "Sergio Gor"),
+        # Nobody is introduced with these titles: a group or an organisation near the words is no answer.
+        ("Who is India's Ambassador to the United States?", None),
+        ("Who is India's Defence Minister?", None),
+    ],
+)
+def test_who_is_the_title_answers_a_person_holding_it_or_nobody(  # type: ignore[no-untyped-def]
+    answerer, documents, question: str, answered: str | None,
+) -> None:
+    answer = answerer.ask(question)
+    assert answer.answer == answered
+    assert_well_formed(answer, documents)
+
+
+@pytest.mark.parametrize(
     "question", ["What is this briefing about?", "Summarize the briefing"], ids=["about", "summarize"],
 )
 def test_summary(answerer, documents, question: str) -> None:  # type: ignore[no-untyped-def]

@@ -331,3 +331,35 @@ def test_several_boosters_in_the_trees_file_are_averaged(tmp_path, monkeypatch) 
     expected = (boosters[0].predict(x[:7]) + boosters[1].predict(x[:7])) / 2
     assert np.allclose(trees.predict(x[:7]), expected)
     assert not np.allclose(boosters[0].predict(x[:7]), boosters[1].predict(x[:7]))
+
+
+@pytest.mark.parametrize(
+    ("question", "source_kept"),
+    [
+        # The meeting's facts are cited to a Treasury release; the Treasury did not represent India.
+        ("Who spoke for India at the finance meeting?", False),
+        ("Which American official hosted the finance ministers' meeting?", False),
+        # Asking where a statement comes from, or about the source itself, keeps it.
+        ("According to whom did the meeting bring together finance ministers?", True),
+        ("Whose release said the meeting brought together finance ministers?", True),
+    ],
+)
+def test_the_source_a_statement_is_cited_to_answers_only_questions_about_sources(  # type: ignore[no-untyped-def]
+    answerer, question: str, source_kept: bool,
+) -> None:
+    assert ("US Department of the Treasury" in _candidates(answerer, question)) is source_kept
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        # "US Ambassador to India Sergio Gor" is the US's ambassador, not India's.
+        ("Who is India's Ambassador to the United States?", False),
+        ("Who is the Indian Ambassador to the US?", False),
+        ("Who is the US Ambassador to India?", True),
+    ],
+)
+def test_a_title_belongs_to_the_country_written_before_it(answerer, question: str, kept: bool) -> None:  # type: ignore[no-untyped-def]
+    spans = _candidates(answerer, question)
+    assert ("Sergio Gor" in spans) is kept
+    assert ("India Sergio Gor" in spans) is kept  # a phrase holding his name goes with him

