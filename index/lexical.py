@@ -48,6 +48,16 @@ _DEMONYMS = {
 _REGIONS = frozenset({"south", "north", "latin", "central"})
 # Every country the table above knows, as `words` spells it.
 COUNTRIES = frozenset(_DEMONYMS.values())
+_COUNTRY_PHRASES = frozenset({
+    ("south", "korea"), ("north", "korea"), ("south", "africa"), ("new", "zealand"), ("saudi", "arabia"),
+    ("sri", "lanka"), ("united", "arab", "emirates"), ("czech", "republic"), ("european", "union"),
+})
+
+
+def is_country(text: str) -> bool:
+    """Whether `text` is only the name of a country ("Australia", "the UK", "South Korea")."""
+    spelled = tuple(w for w in words(text) if w not in ("the",))
+    return (len(spelled) == 1 and spelled[0] in COUNTRIES) or spelled in _COUNTRY_PHRASES
 
 
 def _phrase_alias(match: re.Match[str]) -> str:

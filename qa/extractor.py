@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from index.annotator import ENTITY_LABELS, POS_ID
-from index.lexical import COUNTRIES, STOP_WORDS, capitalised_terms, country_words, stem, terms, words
+from index.lexical import COUNTRIES, STOP_WORDS, capitalised_terms, country_words, is_country, stem, terms, words
 from index.store import LoadedIndex
 from qa.question import AnswerType, QuestionInfo
 from qa.spans import Span, acronym_expansions, apposition_after, candidates, clauses_after, role_before
@@ -48,6 +48,10 @@ TYPE_FIT: dict[AnswerType, dict[str, float]] = {
                        "QUANTITY": 0.4, "FAC": 0.5, "LOC": 0.5, "LIST": 0.4, "REASON": 0.2, "CLAUSE": 0.55},
 }
 SENTENCE_FALLBACK_FIT = 0.15
+# "Which city/town/capital" asks for a place inside a country: a span that is only a country's name
+# (index.lexical.COUNTRIES) is a place of the wrong size, kept as a last resort.
+SETTLEMENT_HEADS = frozenset({"city", "cities", "town", "towns", "village", "villages", "capital"})
+COUNTRY_AS_CITY_FIT = 0.3
 # What a date-like span is worth to "when", by its shape: "today" or "last week" means nothing without the
 # statement's own date (which a quote may not share with the article), and "10-year" says how long, not
 # when. Both stay as a last resort (at STRICT_MIN_FIT), below any calendar date the passages hold.
@@ -588,6 +592,7 @@ class Extractor:
         # "Which <noun>" whose noun names no person, time, place, organisation or number: a thing.
         thing_head = info.answer_type is AnswerType.OTHER and head_stem is not None
         is_date = info.answer_type is AnswerType.DATE
+        settlement = info.answer_type is AnswerType.PLACE and info.head in SETTLEMENT_HEADS
         unit_pattern = DATE_UNITS.get(info.date_unit) if is_date and info.date_unit else None
         col = _COL
         sentence_part = np.zeros(len(FEATURES))
@@ -638,6 +643,8 @@ class Extractor:
                 fit = min(fit, WHEN_RELATIVE_FIT if sh.relative else WHEN_DURATION_FIT)
             if unit_pattern is not None and sh.calendar and not unit_pattern.search(text[span.start: span.end]):
                 fit = min(fit, OTHER_UNIT_FIT)
+            if settlement and is_country(text[span.start: span.end]):
+                fit = min(fit, COUNTRY_AS_CITY_FIT)  # "In which city ...?" is not answered by "Australia"
             if info.answer_type is AnswerType.PLACE and sh.locative and kind in ("ORG", "FAC", "NP_PROPN"):
                 fit = max(fit, 0.8)  # "welcome partners to the State Department": a place by its preposition
             if (info.answer_type is AnswerType.PERSON and kind in ("NP", "NP_PROPN") and sh.person_noun

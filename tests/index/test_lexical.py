@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.lexical import capitalised_terms, terms
+from index.lexical import capitalised_terms, is_country, terms
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,12 @@ def test_words_that_only_look_like_a_country_stay_apart(text: str, absent: str) 
 def test_capitalised_terms_name_the_country_one_way() -> None:
     assert capitalised_terms("Which American official met US Secretary Rubio?", skip_first=True) == {
         "usa", "secretari", "rubio"}
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [("Australia", True), ("the UK", True), ("South Korea", True), ("Washington", False),
+     ("South America", False), ("Indian Ocean", False)],
+)
+def test_is_country(text: str, country: bool) -> None:
+    assert is_country(text) is country

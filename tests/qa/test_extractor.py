@@ -363,3 +363,26 @@ def test_a_title_belongs_to_the_country_written_before_it(answerer, question: st
     spans = _candidates(answerer, question)
     assert ("Sergio Gor" in spans) is kept
     assert ("India Sergio Gor" in spans) is kept  # a phrase holding his name goes with him
+
+
+@pytest.mark.parametrize(
+    ("question", "country_fit"),
+    [
+        ("In which city did the finance chiefs gather?", "low"),  # a city is not a country
+        ("Where did the finance chiefs gather?", "full"),
+        ("Which country sent finance ministers to the meeting?", "any"),
+    ],
+)
+def test_a_country_does_not_fit_which_city(answerer, question: str, country_fit: str) -> None:  # type: ignore[no-untyped-def]
+    from qa.extractor import COUNTRY_AS_CITY_FIT
+
+    for country in ("Australia", "South Korea"):
+        fit = _features(answerer, question, country)["type_fit"]
+        if country_fit == "low":
+            assert fit <= COUNTRY_AS_CITY_FIT
+        elif country_fit == "full":
+            assert fit == 1.0
+        else:
+            assert fit > COUNTRY_AS_CITY_FIT
+    if country_fit == "low":
+        assert _features(answerer, question, "Washington")["type_fit"] == 1.0
