@@ -33,6 +33,8 @@ if WEIGHTS_FILE.is_file():
 MAX_QUESTION_CHARS = 1000
 STRICT_TYPES = frozenset({AnswerType.NUMBER, AnswerType.DATE, AnswerType.DURATION, AnswerType.REASON})
 STRICT_MIN_FIT = 0.3
+_TIMES_AND_AMOUNTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"})
+NEVER_KINDS = {AnswerType.PERSON: _TIMES_AND_AMOUNTS}
 # What "Who is the <Title>?" accepts: a person by name ("the US delegation" holds no title).
 TITLE_MIN_FIT = 1.0
 # How much the conversation's document is preferred in retrieval (a multiplier on fused scores).
@@ -188,7 +190,11 @@ class Answerer:
             # or the sentence, or not at all: a span of another kind is not an answer, however near the
             # question's words it sits.
             spans = [s for s in spans if s.type_fit >= STRICT_MIN_FIT]
-        elif info.title_terms:
+        elif info.answer_type in NEVER_KINDS:
+            # A date or an amount is not a person, however near the question's words it sits. (For places
+            # the same rule cost SQuAD two "where" answers written as distances: left to the scores.)
+            spans = [s for s in spans if s.span.kind not in NEVER_KINDS[info.answer_type]]
+        if info.title_terms:
             # "Who is India's Defence Minister?" asks for the person holding a title: when nobody the
             # briefing introduces with that title is left, an organisation or a stray phrase is no answer.
             spans = [s for s in spans if s.type_fit >= TITLE_MIN_FIT]

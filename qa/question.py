@@ -237,7 +237,8 @@ def analyse(question: str) -> QuestionInfo:
         kind = AnswerType.DEFINITION if named and not role_word else AnswerType.PERSON
     elif wh == "when" or re.search(r"\b(what|which) (date|day|year|month|time|century|decade)\b", lower):
         kind = AnswerType.DATE
-    elif wh == "where":
+    elif wh == "where" or re.search(r"\b(in|to|from|at) (which|what) (part|side|corner|end)s? of\b", lower):
+        # "In which part of London ...?" asks where, as "Where in London ...?" does.
         kind = AnswerType.PLACE
     elif wh == "why" or re.search(r"\b(for what (purpose|reason)|what (is|was) the (reason|purpose))\b", lower):
         kind = AnswerType.REASON

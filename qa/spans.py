@@ -89,6 +89,7 @@ def candidates(text: str, sent_start: int, sent_end: int, tokens: np.ndarray, en
 
 
 _ORG = ENTITY_LABELS.index("ORG")
+_PERSON = ENTITY_LABELS.index("PERSON")
 _OF_NAME = re.compile(r" of (?:the )?[A-Z][\w&'-]*(?: [A-Z][\w&'-]*)*")
 
 
@@ -115,11 +116,11 @@ def clean_entities(text: str, tokens: np.ndarray, entities: np.ndarray) -> list[
         inside = tokens[(tokens[:, 0] >= s) & (tokens[:, 0] < e)] if len(tokens) else tokens
         if any(t[2] in (VERB, AUX) and text[t[0]].islower() for t in inside):
             continue
+        if label == _PERSON and any(c.isdigit() for c in text[s:e]):
+            continue  # "Argentina 3-0": a score, not a name
         out.append((s, e, label))
     return out
 
-
-_PERSON = ENTITY_LABELS.index("PERSON")
 
 
 def _split_at_names(

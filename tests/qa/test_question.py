@@ -36,6 +36,8 @@ ANSWER_TYPES = [
     ("Where do penguins live?", A.PLACE, "where-generic"),
     ("Which city hosted the Olympics?", A.PLACE, "which-city"),
     ("In which city did the finance chiefs gather?", A.PLACE, "in-which-city"),
+    ("In which part of London were the files found?", A.PLACE, "in-which-part-of"),
+    ("Which part of the plan was dropped?", A.OTHER, "part-without-a-preposition"),
     ("Which country is Jaishankar visiting?", A.PLACE, "which-country"),
     ("What is the capital of France?", A.PLACE, "what-is-the-capital"),
     # how many / how much / how long → a number

@@ -374,3 +374,15 @@ def test_a_connective_opening_the_sentence_is_read_like_one_inside_it(
     found = [sentence[a:b].strip() for a, b in _clauses_after_causal(sentence, 0, len(sentence))]
     assert expected in found
     assert not_expected not in found
+
+
+def test_a_person_entity_holding_digits_is_a_score_not_a_name() -> None:
+    from index.annotator import ENTITY_LABELS
+    from qa.spans import clean_entities
+
+    text = "Slovakia beat Argentina 3-0 and Dominik Hrbaty won."
+    person = ENTITY_LABELS.index("PERSON")
+    tokens = np.array([[m.start(), m.end(), 0] for m in re.finditer(r"\S+", text)])
+    entities = np.array([[14, 27, person], [32, 46, person]])
+    kept = [text[s:e] for s, e, _ in clean_entities(text, tokens, entities)]
+    assert kept == ["Dominik Hrbaty"]
