@@ -44,6 +44,12 @@ def _strip(text: str, start: int, end: int, article: bool = True) -> tuple[int, 
         end -= 1
     if text[start:end].count("(") > text[start:end].count(")") and end < len(text) and text[end] == ")":
         end += 1  # keep a bracket that the span opened: "Committee (HASC)"
+    # An amount is read whole: "$20m" is not "$20" (the tagger splits "20m"), "$25.4bn" not "25.4bn".
+    if start < end and text[end - 1].isdigit():
+        while end < len(text) and text[end].isalpha() and end - start < 400:
+            end += 1
+    if start > 0 and text[start - 1] in "$\u00a3\u20ac\u00a5" and text[start:start + 1].isdigit():
+        start -= 1
     if not article:
         return start, end
     lowered = text[start:end].lower()

@@ -386,3 +386,20 @@ def test_a_person_entity_holding_digits_is_a_score_not_a_name() -> None:
     entities = np.array([[14, 27, person], [32, 46, person]])
     kept = [text[s:e] for s, e, _ in clean_entities(text, tokens, entities)]
     assert kept == ["Dominik Hrbaty"]
+
+
+@pytest.mark.parametrize(
+    ("text", "cut", "expected"),
+    [
+        pytest.param("a fee of nearly $20m was paid", "nearly $20", "nearly $20m", id="unit-after-the-digits"),
+        pytest.param("a bid of $25.4bn for the firm", "25.4", "$25.4bn", id="currency-before-and-unit-after"),
+        pytest.param("music of the 1990s", "1990", "1990s", id="decade"),
+        pytest.param("a 5 km race", "5 km", "5 km", id="a-spaced-unit-is-its-own-word"),
+    ],
+)
+def test_an_amount_is_never_cut_inside_its_word(text: str, cut: str, expected: str) -> None:
+    from qa.spans import _strip
+
+    start = text.index(cut)
+    a, b = _strip(text, start, start + len(cut))
+    assert text[a:b] == expected
