@@ -36,6 +36,9 @@ class Span:
     tokens: int
 
 
+_TRAILING_GLUE = re.compile(r"(?:\s+(?:the|a|an|at|of|in|on|to|for|with|by|and|or|from|as))+$", re.IGNORECASE)
+
+
 def _strip(text: str, start: int, end: int, article: bool = True) -> tuple[int, int]:
     """Trim whitespace, surrounding punctuation and (unless `article` is False) a leading article."""
     while start < end and text[start] in " ,;:.\"'\u201c\u201d()[]\n":
@@ -52,6 +55,13 @@ def _strip(text: str, start: int, end: int, article: bool = True) -> tuple[int, 
         start -= 1
     if not article:
         return start, end
+    # A phrase does not end on a linking word ("Ossachite at the", where the tagger ran on), nor on the
+    # possessive of a name of two words or more ("Charles Darwin's" theory: the answer is the person).
+    glue = _TRAILING_GLUE.search(text, start, end)
+    if glue and glue.start() > start:
+        end = glue.start()
+    if end - start > 2 and text[end - 2: end] in ("'s", "\u2019s") and " " in text[start:end].strip():
+        end -= 2
     lowered = text[start:end].lower()
     for word in ("the ", "a ", "an "):
         if lowered.startswith(word) and end - start > len(word) + 2:

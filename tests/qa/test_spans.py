@@ -403,3 +403,20 @@ def test_an_amount_is_never_cut_inside_its_word(text: str, cut: str, expected: s
     start = text.index(cut)
     a, b = _strip(text, start, start + len(cut))
     assert text[a:b] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Ossachite at the", "Ossachite", id="linking-words-at-the-end"),
+        pytest.param("the Bank of", "Bank", id="of-at-the-end"),
+        pytest.param("Charles Darwin's", "Charles Darwin", id="a-name's-possessive"),
+        pytest.param("McDonald's", "McDonald's", id="a-one-word-name-keeps-its-s"),
+        pytest.param("The Lord of the Rings", "Lord of the Rings", id="linking-words-inside-stay"),
+    ],
+)
+def test_a_span_ends_on_a_content_word(text: str, expected: str) -> None:
+    from qa.spans import _strip
+
+    a, b = _strip(text, 0, len(text))
+    assert text[a:b] == expected
