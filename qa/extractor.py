@@ -42,6 +42,9 @@ TYPE_FIT: dict[AnswerType, dict[str, float]] = {
     AnswerType.DEFINITION: {"ROLE": 1.0, "ACRONYM": 1.0, "APPOSITION": 0.9, "NP": 0.35, "NP_PROPN": 0.35,
                             "ORG": 0.3, "PREDICATE": 0.7, "CLAUSE": 0.3},
     AnswerType.REASON: {"REASON": 1.0, "CLAUSE": 0.5, "SENTENCE": 0.3, "NP": 0.1},
+    # A verb phrase: the clause continuing the question's words ("will also <hold meetings with ...>"),
+    # a purpose clause ("to connect two computers"), or a phrase after "is/was".
+    AnswerType.ACTION: {"CLAUSE": 1.0, "REASON": 0.7, "PREDICATE": 0.7, "SENTENCE": 0.3, "NP": 0.2, "NP_PROPN": 0.1},
     AnswerType.OTHER: {"NP": 0.6, "NP_PROPN": 0.6, "ORG": 0.55, "PERSON": 0.5, "GPE": 0.5, "NORP": 0.5,
                        "EVENT": 0.55, "WORK_OF_ART": 0.55, "PRODUCT": 0.55, "LAW": 0.55, "LANGUAGE": 0.5,
                        "NUMBER": 0.45, "CARDINAL": 0.4, "DATE": 0.4, "MONEY": 0.4, "PERCENT": 0.4,
@@ -576,7 +579,8 @@ class Extractor:
         # Spans that depend on the question (definitions of its names, clauses continuing its words) are
         # shaped per question; the sentence's own candidates were shaped once, when first seen.
         extra = self._definition_spans(info, text, s_start, s_end)
-        if info.answer_type in (AnswerType.OTHER, AnswerType.REASON, AnswerType.DEFINITION, AnswerType.LIST):
+        if info.answer_type in (AnswerType.OTHER, AnswerType.REASON, AnswerType.DEFINITION, AnswerType.LIST,
+                                AnswerType.ACTION):
             extra.extend(clauses_after(text, s_end, tokens, positions))
         shapes = list(shape.spans) + [sh for sp in extra for sh in [_shape(sp, shape)] if sh is not None]
         # "Whom will Jaishankar meet?": the title the article gives Jaishankar ("External Affairs Minister")

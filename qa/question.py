@@ -25,6 +25,7 @@ class AnswerType(StrEnum):
     LIST = "list"
     DEFINITION = "definition"
     REASON = "reason"
+    ACTION = "action"  # "What will the minister do?": a verb phrase
     SUMMARY = "summary"
     OTHER = "other"
 
@@ -108,6 +109,12 @@ class QuestionInfo:
     def wants_list(self) -> bool:
         return self.answer_type is AnswerType.LIST
 
+
+# "What else will the minister do during the trip?", "What did DECnet originally do?": asks for what
+# someone does, a verb phrase ("hold meetings with ..."), not a thing.
+_ASKS_ACTION = re.compile(r"^(?:.*,\s*)?what (?:else )?(?:did|does|do|will|would|could|can|should|must|is|are|was|were)"
+                          r"\b.*\b(?:do|doing)(?:\s+(?:during|in|at|after|before|on|when|while|there|next|now|then|"
+                          r"instead|first|about)\b.*)?\W*$")
 
 _DATE_UNIT = re.compile(r"\b(?:what|which)\s+(year|day|date|month|decade|century)\b")
 
@@ -267,6 +274,8 @@ def analyse(question: str) -> QuestionInfo:
                 kind = HEAD_TYPES.get(_singular(head), AnswerType.OTHER)
                 if kind is AnswerType.OTHER and _PERSON_SUFFIX.search(_singular(head)):
                     kind = AnswerType.PERSON  # "which novelist/pianist/historian"
+        if kind is AnswerType.OTHER and _ASKS_ACTION.search(lower):
+            kind = AnswerType.ACTION
         if kind is AnswerType.OTHER and re.match(r"^(what|who) (is|are|was|were|does|do) ", lower) and len(
             [t for t in tokens if t not in STOP_WORDS]
         ) <= 3:

@@ -92,7 +92,7 @@ def remember(resolved_question: str, answer: str | None, answer_type: str | None
             memory.people.insert(0, answer)
         elif answer_type == "place":
             memory.places.insert(0, answer)
-        elif answer_type in ("reason", "other") and len(answer) < 200:
+        elif answer_type in ("reason", "other", "action") and len(answer) < 200:
             # What the answer names becomes the newest topic: "to participate in the Critical Minerals
             # Ministerial" makes "that meeting" in the next turn the Ministerial.
             parsed = _nlp()(answer)

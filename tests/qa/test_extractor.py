@@ -386,3 +386,10 @@ def test_a_country_does_not_fit_which_city(answerer, question: str, country_fit:
             assert fit > COUNTRY_AS_CITY_FIT
     if country_fit == "low":
         assert _features(answerer, question, "Washington")["type_fit"] == 1.0
+
+
+def test_what_will_someone_do_is_answered_by_the_verb_phrase(answerer) -> None:  # type: ignore[no-untyped-def]
+    question = "Apart from the ministerial, what else will the minister do during the trip?"
+    action = "hold meetings with senior members of the US administration"
+    assert _features(answerer, question, action)["type_fit"] == 1.0
+    assert _features(answerer, question, "External Affairs")["type_fit"] == 0.0
