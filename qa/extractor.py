@@ -22,7 +22,15 @@ from index.annotator import ENTITY_LABELS, POS_ID
 from index.lexical import COUNTRIES, STOP_WORDS, capitalised_terms, country_words, is_country, stem, terms, words
 from index.store import LoadedIndex
 from qa.question import AnswerType, QuestionInfo
-from qa.spans import Span, acronym_expansions, apposition_after, candidates, clauses_after, role_before
+from qa.spans import (
+    Span,
+    acronym_expansions,
+    apposition_after,
+    candidates,
+    clauses_after,
+    modifiers_before,
+    role_before,
+)
 
 PROPN, VERB, DET, NUM = POS_ID["PROPN"], POS_ID["VERB"], POS_ID["DET"], POS_ID["NUM"]
 # Words that may sit between the question's words and an answer next to them: "focus on", "led by the".
@@ -50,6 +58,11 @@ TYPE_FIT: dict[AnswerType, dict[str, float]] = {
                        "NUMBER": 0.45, "CARDINAL": 0.4, "DATE": 0.4, "MONEY": 0.4, "PERCENT": 0.4,
                        "QUANTITY": 0.4, "FAC": 0.5, "LOC": 0.5, "LIST": 0.4, "REASON": 0.2, "CLAUSE": 0.55},
 }
+# "What type of sanctions ...?": the words before "sanctions" ("economic") answer it whatever the asked
+# noun's own type (candidates of this kind exist only for such questions).
+for _answer_type, _fit in ((AnswerType.OTHER, 1.0), (AnswerType.DEFINITION, 1.0), (AnswerType.PLACE, 0.8),
+                           (AnswerType.PERSON, 0.8), (AnswerType.ORG, 0.8), (AnswerType.LIST, 0.8)):
+    TYPE_FIT[_answer_type]["MODIFIER"] = _fit
 SENTENCE_FALLBACK_FIT = 0.15
 # "Which city/town/capital" asks for a place inside a country: a span that is only a country's name
 # (index.lexical.COUNTRIES) is a place of the wrong size, kept as a last resort.
@@ -69,6 +82,7 @@ KIND_GROUPS = {
     "PRODUCT": "entity", "LAW": "entity", "LANGUAGE": "entity", "NP": "np", "NP_PROPN": "np_propn",
     "LIST": "list", "REASON": "reason", "ROLE": "definition", "ACRONYM": "definition",
     "APPOSITION": "definition", "PREDICATE": "definition", "SENTENCE": "sentence", "CLAUSE": "clause",
+    "MODIFIER": "np",
 }
 GROUPS = sorted(set(KIND_GROUPS.values()))
 _WORD_CLASSES = {
@@ -582,6 +596,8 @@ class Extractor:
         if info.answer_type in (AnswerType.OTHER, AnswerType.REASON, AnswerType.DEFINITION, AnswerType.LIST,
                                 AnswerType.ACTION):
             extra.extend(clauses_after(text, s_end, tokens, positions))
+        if info.kind_of:
+            extra.extend(modifiers_before(tokens, token_terms, info.kind_of, text))
         shapes = list(shape.spans) + [sh for sp in extra for sh in [_shape(sp, shape)] if sh is not None]
         # "Whom will Jaishankar meet?": the title the article gives Jaishankar ("External Affairs Minister")
         # names him again, not someone else.

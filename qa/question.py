@@ -102,6 +102,9 @@ class QuestionInfo:
     # ...and the country that title belongs to, when the question says ("india" in "India's Ambassador to
     # the US"): a person whose title names another country first ("US Ambassador to India") is someone else.
     title_owner: str | None = None
+    # "What type of sanctions ...?", "Which edition of the Critical Minerals Ministerial ...?": the stems of
+    # the noun phrase whose kind is asked. The answer is often the word written before it ("economic").
+    kind_of: tuple[str, ...] = ()
     # The question asks who said, reported or thinks something: the source a sentence cites may answer it.
     asks_source: bool = False
 
@@ -115,6 +118,23 @@ class QuestionInfo:
 _ASKS_ACTION = re.compile(r"^(?:.*,\s*)?what (?:else )?(?:did|does|do|will|would|could|can|should|must|is|are|was|were)"
                           r"\b.*\b(?:do|doing)(?:\s+(?:during|in|at|after|before|on|when|while|there|next|now|then|"
                           r"instead|first|about)\b.*)?\W*$")
+
+_KIND_OF_PHRASE = re.compile(r"\b(?:what|which)\s+(?:type|kind|sort|form|edition|variety|class|category|version|"
+                             r"style|genre)s?\s+of\s+(?:the\s+|a\s+|an\s+)?([\w'\u2019-]+(?:\s+[\w'\u2019-]+){0,3})",
+                             re.IGNORECASE)
+
+
+def _kind_of(text: str) -> tuple[str, ...]:
+    match = _KIND_OF_PHRASE.search(text)
+    if not match:
+        return ()
+    phrase: list[str] = []
+    for w in country_words(match.group(1).split()):
+        if w in STOP_WORDS or not w.isalnum():
+            break
+        phrase.append(stem(w))
+    return tuple(phrase)
+
 
 _DATE_UNIT = re.compile(r"\b(?:what|which)\s+(year|day|date|month|decade|century)\b")
 
@@ -286,12 +306,13 @@ def analyse(question: str) -> QuestionInfo:
         phrase = re.search(r"\b(?:which|what)\s+(.*?\b" + re.escape(head) + r")\b", lower)
         if phrase:
             type_words = frozenset(stem(w) for w in words(text[phrase.start(1): phrase.end(1)]))
+    kind_of = _kind_of(text)
     return QuestionInfo(
         proper_terms=frozenset(capitalised_terms(text, skip_first=True)),
         names=tuple(question_names(text)),
         identity=bool(re.match(r"^(who|whom)\s+(is|was|are|were)\b", lower)),
         type_words=type_words, date_unit=_date_unit(lower), title_terms=title_terms, title_owner=title_owner,
-        asks_source=bool(_SOURCE_WORDS.intersection(tokens)),
+        asks_source=bool(_SOURCE_WORDS.intersection(tokens)), kind_of=kind_of,
         text=text, wh=wh, answer_type=kind,
         terms=tuple(dict.fromkeys(stem(t) for t in tokens if t not in STOP_WORDS)),
         words=frozenset(tokens), head=head,

@@ -338,3 +338,28 @@ def clauses_after(text: str, sent_end: int, tokens: np.ndarray, anchors: list[in
         if 2 <= n <= max_tokens:
             out.append(Span(start, end, "CLAUSE", n))
     return out
+
+
+_MODIFIER_POS = frozenset({POS_ID["ADJ"], NOUN, PROPN, NUM})
+
+
+def modifiers_before(tokens: np.ndarray, token_terms: list[str], target: tuple[str, ...], text: str,
+                     max_words: int = 3) -> list[Span]:
+    """For "What type of sanctions ...?", the words written just before "sanctions" in "US economic
+    sanctions": "economic", "US economic". `target` is the asked noun phrase's stems in order; each
+    occurrence of it offers the adjectives and nouns right before it (up to `max_words`, nearest first).
+    """
+    out: list[Span] = []
+    n = len(target)
+    for i in range(len(token_terms) - n + 1):
+        if tuple(token_terms[i: i + n]) != target:
+            continue
+        j = i
+        while j > 0 and i - j < max_words and (
+                tokens[j - 1][2] in _MODIFIER_POS or text[tokens[j - 1][0]: tokens[j - 1][1]] == "-"):
+            j -= 1
+        for k in range(i - 1, j - 1, -1):
+            if text[tokens[k][0]: tokens[k][1]] == "-":
+                continue
+            out.append(Span(int(tokens[k][0]), int(tokens[i - 1][1]), "MODIFIER", i - k))
+    return out

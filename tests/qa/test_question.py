@@ -238,3 +238,16 @@ def test_title_owner(question: str, owner: str | None) -> None:
 )
 def test_asks_source(question: str, asks: bool) -> None:
     assert analyse(question).asks_source is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "kind_of"),
+    [
+        ("What type of sanctions has the US directed at Iran?", ("sanction",)),
+        ("Which edition of the Critical Minerals Ministerial is being held?", ("critic", "miner", "ministeri")),
+        ("King Sigimund's Column is an example of what kind of attraction in Warsaw?", ("attract",)),
+        ("Which ministry said so?", ()),
+    ],
+)
+def test_kind_of(question: str, kind_of: tuple[str, ...]) -> None:
+    assert analyse(question).kind_of == kind_of

@@ -420,3 +420,20 @@ def test_a_span_ends_on_a_content_word(text: str, expected: str) -> None:
 
     a, b = _strip(text, 0, len(text))
     assert text[a:b] == expected
+
+
+def test_modifiers_before_the_asked_noun() -> None:
+    """"What type of sanctions ...?" over "US economic sanctions": "economic" and "US economic"."""
+    from index.lexical import stem
+    from qa.spans import modifiers_before
+
+    text = "Iran faces US economic sanctions and the inaugural summit."
+    (tags,) = annotate([text])
+    tokens = tags.tokens
+    token_terms = [stem(text[a:b].lower()) for a, b, _ in tokens]
+    found = [text[s.start:s.end] for s in modifiers_before(tokens, token_terms, (stem("sanctions"),), text)]
+    assert found[0] == "economic"
+    assert "US economic" in found
+    assert not any("sanctions" in f or "faces" in f for f in found)
+    assert [text[s.start:s.end] for s in modifiers_before(tokens, token_terms, (stem("summit"),), text)] == [
+        "inaugural"]  # "the" ends the run
