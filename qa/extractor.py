@@ -407,6 +407,17 @@ class SpanShape:
     next_class: str | None
 
 
+def _without_counted(sh: SpanShape, shape: SentenceShape, counted: str) -> SpanShape | None:
+    """A number phrase ending on the counted noun, cut before it (others unchanged)."""
+    if not (sh.has_num and sh.last_stem == counted and len(sh.content) > 1):
+        return sh
+    cut = re.search(r"\s+\S+$", shape.text[sh.span.start: sh.span.end])
+    if cut is None:
+        return sh
+    end = sh.span.start + cut.start()
+    return _shape(Span(sh.span.start, end, sh.span.kind, max(1, sh.span.tokens - 1)), shape)
+
+
 def _owned_by(role_words: tuple[str, ...], owner: str, title_terms: frozenset[str]) -> bool:
     """Whether a title ("US Ambassador to India") can belong to `owner` ("india"): false when a country
     other than the owner is written before the title's own words, where a title names whose it is."""
@@ -599,6 +610,16 @@ class Extractor:
         if info.kind_of:
             extra.extend(modifiers_before(tokens, token_terms, info.kind_of, text))
         shapes = list(shape.spans) + [sh for sp in extra for sh in [_shape(sp, shape)] if sh is not None]
+        if info.counted:
+            # "How many yards ...?": "3,837", not "3,837 yards"; the counted noun is the question's word.
+            seen = {(sh.span.start, sh.span.end) for sh in shapes}
+            kept: list[SpanShape] = []
+            for sh in shapes:
+                cut = _without_counted(sh, shape, info.counted)
+                if cut is sh or (cut is not None and (cut.span.start, cut.span.end) not in seen):
+                    kept.append(cut)
+                # else the number alone is a candidate already (or nothing is left): the long one goes
+            shapes = kept
         # "Whom will Jaishankar meet?": the title the article gives Jaishankar ("External Affairs Minister")
         # names him again, not someone else.
         own_titles: list[frozenset[str]] = []

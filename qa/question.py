@@ -105,6 +105,9 @@ class QuestionInfo:
     # "What type of sanctions ...?", "Which edition of the Critical Minerals Ministerial ...?": the stems of
     # the noun phrase whose kind is asked. The answer is often the word written before it ("economic").
     kind_of: tuple[str, ...] = ()
+    # "How many yards did Newton throw?": the counted noun's stem. The answer is the number before it in
+    # the text ("3,837" of "3,837 yards"), the noun being the question's own word.
+    counted: str | None = None
     # The question asks who said, reported or thinks something: the source a sentence cites may answer it.
     asks_source: bool = False
 
@@ -134,6 +137,11 @@ def _kind_of(text: str) -> tuple[str, ...]:
             break
         phrase.append(stem(w))
     return tuple(phrase)
+
+
+def _counted(lower: str) -> str | None:
+    match = re.search(r"\bhow many ([a-z][\w-]*)", lower)
+    return stem(match.group(1)) if match and match.group(1) not in STOP_WORDS else None
 
 
 _DATE_UNIT = re.compile(r"\b(?:what|which)\s+(year|day|date|month|decade|century)\b")
@@ -312,7 +320,7 @@ def analyse(question: str) -> QuestionInfo:
         names=tuple(question_names(text)),
         identity=bool(re.match(r"^(who|whom)\s+(is|was|are|were)\b", lower)),
         type_words=type_words, date_unit=_date_unit(lower), title_terms=title_terms, title_owner=title_owner,
-        asks_source=bool(_SOURCE_WORDS.intersection(tokens)), kind_of=kind_of,
+        asks_source=bool(_SOURCE_WORDS.intersection(tokens)), kind_of=kind_of, counted=_counted(lower),
         text=text, wh=wh, answer_type=kind,
         terms=tuple(dict.fromkeys(stem(t) for t in tokens if t not in STOP_WORDS)),
         words=frozenset(tokens), head=head,

@@ -393,3 +393,26 @@ def test_what_will_someone_do_is_answered_by_the_verb_phrase(answerer) -> None: 
     action = "hold meetings with senior members of the US administration"
     assert _features(answerer, question, action)["type_fit"] == 1.0
     assert _features(answerer, question, "External Affairs")["type_fit"] == 0.0
+
+
+def test_a_number_phrase_ending_on_the_counted_noun_is_cut_before_it() -> None:
+    """"How many yards ...?": "3,837 yards" offers "3,837"; a phrase ending elsewhere is left alone."""
+    from index.annotator import annotate
+    from index.lexical import stem
+    from qa.extractor import SentenceShape, _shape, _without_counted
+    from qa.spans import Span
+
+    text = "Newton threw for 3,837 yards and 35 touchdowns."
+    (tags,) = annotate([text])
+    rows = tags.tokens.tolist()
+    shape = SentenceShape(
+        text=text, start=0, end=len(text), tokens=tags.tokens, starts=[a for a, _, _ in rows],
+        pos=[p for _, _, p in rows], token_terms=[stem(text[a:b].lower()) for a, b, _ in rows],
+        token_words=[text[a:b].lower() for a, b, _ in rows], lowered=text.lower(), propn=frozenset(),
+    )
+    yards = _shape(Span(text.index("3,837"), text.index(" and"), "NUMBER", 2), shape)
+    touchdowns = _shape(Span(text.index("35"), len(text) - 1, "NUMBER", 2), shape)
+    assert yards is not None and touchdowns is not None
+    cut = _without_counted(yards, shape, stem("yards"))
+    assert cut is not None and text[cut.span.start: cut.span.end] == "3,837"
+    assert _without_counted(touchdowns, shape, stem("yards")) is touchdowns

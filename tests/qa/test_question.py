@@ -251,3 +251,12 @@ def test_asks_source(question: str, asks: bool) -> None:
 )
 def test_kind_of(question: str, kind_of: tuple[str, ...]) -> None:
     assert analyse(question).kind_of == kind_of
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [("How many yards did Newton throw for?", "yard"), ("How many of them came?", None),
+     ("How much did it cost?", None)],
+)
+def test_counted(question: str, counted: str | None) -> None:
+    assert analyse(question).counted == counted
