@@ -64,6 +64,9 @@ for _answer_type, _fit in ((AnswerType.OTHER, 1.0), (AnswerType.DEFINITION, 1.0)
                            (AnswerType.PERSON, 0.8), (AnswerType.ORG, 0.8), (AnswerType.LIST, 0.8)):
     TYPE_FIT[_answer_type]["MODIFIER"] = _fit
 SENTENCE_FALLBACK_FIT = 0.15
+# Below this idf-weighted share of the question's words, a person's title matching some of them does not
+# count as the person standing next to the question's words (see `spans_in`).
+TITLE_NEAR_COVER = 0.15
 # "Which city/town/capital" asks for a place inside a country: a span that is only a country's name
 # (index.lexical.COUNTRIES) is a place of the wrong size, kept as a last resort.
 SETTLEMENT_HEADS = frozenset({"city", "cities", "town", "towns", "village", "villages", "capital"})
@@ -695,10 +698,22 @@ class Extractor:
                 fit = max(fit, 0.7)
             first_tok, last_tok = sh.first_tok, sh.last_tok
             proximity, after = 0.0, 0.0
-            if positions and kind != "SENTENCE":
+            near = positions
+            if sh.role_terms is not None and positions:
+                # A common word of the question inside a person's own title ("US" in "US Ambassador to India
+                # Sergio Gor") does not put that person next to the question's words ("the US delegation"),
+                # unless the question uses it to describe whom it asks for ("Which American diplomat"); a
+                # title carrying the question's rarer words does.
+                role_cover = sum(q_weight[t] for t in sh.role_terms & q_terms) / q_total
+                if role_cover < TITLE_NEAR_COVER:
+                    name_tok = bisect_left(starts, span.start)
+                    near = [p for p in positions if not (
+                        first_tok <= p < name_tok and token_terms[p] in sh.role_terms
+                        and token_terms[p] not in info.type_words)]
+            if near and kind != "SENTENCE":
                 dist = min(
                     0 if first_tok <= p <= last_tok else min(abs(p - first_tok), abs(p - last_tok))
-                    for p in positions
+                    for p in near
                 )
                 proximity = 1.0 / (1.0 + dist / 4.0)
                 after = float(any(p < first_tok for p in positions))

@@ -161,8 +161,7 @@ def test_a_bare_follow_up_reads_the_sentence_after_the_previous_answer(service: 
     """ "When?" after "Who did they hold discussions with?" is answered by the next sentence, which names
     the meeting only as "The meeting" and shares none of the resolved question's words."""
     first = service.ask("Who did the US Congressional delegation hold discussions with?")
-    # Whoever of the people at that meeting is picked, the answer comes from the sentence about it.
-    assert first.answer.citations[0].text.startswith("Meanwhile, India-US engagement")
+    assert "Rajesh Kumar Singh" in (first.answer.answer or "")
     follow = service.ask("When?", first.conversation_id).answer
     assert follow.resolved_question != "When?"
     assert follow.kind == "answer" and follow.answer == "January 27"

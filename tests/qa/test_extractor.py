@@ -416,3 +416,16 @@ def test_a_number_phrase_ending_on_the_counted_noun_is_cut_before_it() -> None:
     cut = _without_counted(yards, shape, stem("yards"))
     assert cut is not None and text[cut.span.start: cut.span.end] == "3,837"
     assert _without_counted(touchdowns, shape, stem("yards")) is touchdowns
+
+
+@pytest.mark.parametrize(
+    ("question", "near"),
+    [
+        # "US" is the delegation's word here, not a description of the person asked for.
+        ("Who did the US Congressional delegation hold discussions with?", False),
+        # Here it describes whom the question asks for: the title matching it is evidence.
+        ("Which American diplomat accompanied the lawmakers?", True),
+    ],
+)
+def test_a_common_question_word_in_a_title_is_not_nearness(answerer, question: str, near: bool) -> None:  # type: ignore[no-untyped-def]
+    assert (_features(answerer, question, "Sergio Gor")["proximity"] == 1.0) is near

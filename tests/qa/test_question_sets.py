@@ -23,17 +23,16 @@ QUESTIONS = Path(__file__).resolve().parents[1] / "questions"
 # the span trees (2026-11-29) the threshold declines 0.75 of them: recall 7 of 15, 2 false abstentions;
 # 8 of 15 once a person introduced with another title no longer answers "Who is <Title>?"; 10 of 15
 # (2026-11-29, later) once a title's country counts and nobody but a titled person answers "Who is <Title>?".
-# Follow-ups went from 0.857 to 0.812 in that change (countries as terms made "US" a word that the US
-# ambassador's title shares with "the US delegation"): the floor is issue 4's target, 0.80. "In which
-# city did the finance chiefs gather?" went from a wrong country to an abstention when countries stopped
-# fitting "which city": 2 false abstentions.
+# Countries as terms made "US" a word the US ambassador's title shares with "the US delegation"
+# (follow-ups 0.857 -> 0.812) until a common question word inside a person's title stopped counting as
+# nearness (0.857 again). False abstentions: 1 ("Which American diplomat accompanied the lawmakers?").
 FLOORS: dict[str, tuple[float, bool]] = {
-    "f1": (0.80, False),
-    "exact_match": (0.73, False),
+    "f1": (0.82, False),
+    "exact_match": (0.75, False),
     "support": (0.85, False),
-    "followup_f1": (0.80, False),
+    "followup_f1": (0.84, False),
     "abstention_recall": (0.65, False),
-    "false_abstentions": (2, True),
+    "false_abstentions": (1, True),
 }
 
 pytestmark = pytest.mark.slow
