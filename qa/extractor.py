@@ -355,6 +355,16 @@ _KIN_GROUPS = (
     "election vote poll referendum ballot",
 )
 _HEAD_KIN = {stem(w): frozenset(stem(x) for x in group.split()) for group in _KIN_GROUPS for w in group.split()}
+# Nouns that say what kind of organisation a name is ("... Committee", "... Party"), kin in one group: "Which
+# party ...?" is not answered by "the House Armed Services Committee", whatever words sit near it.
+_ORG_KIND_GROUPS = (
+    "party", "committee council commission board panel", "ministry department office agency bureau authority",
+    "company firm corporation inc ltd plc", "university college school academy institute", "club team",
+    "bank", "court tribunal", "union federation association league", "newspaper paper magazine",
+    "channel network station broadcaster", "label", "band",
+)
+_ORG_KIND = {stem(w): n for n, group in enumerate(_ORG_KIND_GROUPS) for w in group.split()}
+ORG_KIND_MISMATCH_FIT = 0.2
 
 
 # Sentences whose candidate shapes are kept (about 10-20 KB each): a briefing fits whole; on a large
@@ -637,6 +647,7 @@ class Extractor:
         thing_head = info.answer_type is AnswerType.OTHER and head_stem is not None
         is_date = info.answer_type is AnswerType.DATE
         settlement = info.answer_type is AnswerType.PLACE and info.head in SETTLEMENT_HEADS
+        asked_org_kind = _ORG_KIND.get(head_stem) if info.answer_type is AnswerType.ORG and head_stem else None
         unit_pattern = DATE_UNITS.get(info.date_unit) if is_date and info.date_unit else None
         col = _COL
         sentence_part = np.zeros(len(FEATURES))
@@ -687,6 +698,10 @@ class Extractor:
                 fit = min(fit, WHEN_RELATIVE_FIT if sh.relative else WHEN_DURATION_FIT)
             if unit_pattern is not None and sh.calendar and not unit_pattern.search(text[span.start: span.end]):
                 fit = min(fit, OTHER_UNIT_FIT)
+            if asked_org_kind is not None and kind in ("ORG", "NP", "NP_PROPN") and any(
+                    _ORG_KIND.get(st, asked_org_kind) != asked_org_kind for st in sh.content_stems) and not any(
+                    _ORG_KIND.get(st) == asked_org_kind for st in sh.content_stems):
+                fit = min(fit, ORG_KIND_MISMATCH_FIT)  # a committee for "which party"
             if settlement and is_country(text[span.start: span.end]):
                 fit = min(fit, COUNTRY_AS_CITY_FIT)  # "In which city ...?" is not answered by "Australia"
             if info.answer_type is AnswerType.PLACE and sh.locative and kind in ("ORG", "FAC", "NP_PROPN"):

@@ -429,3 +429,18 @@ def test_a_number_phrase_ending_on_the_counted_noun_is_cut_before_it() -> None:
 )
 def test_a_common_question_word_in_a_title_is_not_nearness(answerer, question: str, near: bool) -> None:  # type: ignore[no-untyped-def]
     assert (_features(answerer, question, "Sergio Gor")["proximity"] == 1.0) is near
+
+
+@pytest.mark.parametrize(
+    ("question", "low"),
+    [
+        ("Which political party does Mike Rogers belong to?", True),  # a committee is not a party
+        ("Which committee does Mike Rogers chair?", False),
+        ("Which council does Mike Rogers chair?", False),  # a council is a committee's kin
+    ],
+)
+def test_an_organisation_of_another_kind_does_not_fit(answerer, question: str, low: bool) -> None:  # type: ignore[no-untyped-def]
+    from qa.extractor import ORG_KIND_MISMATCH_FIT
+
+    fit = _features(answerer, question, "House Armed Services Committee")["type_fit"]
+    assert (fit <= ORG_KIND_MISMATCH_FIT) is low

@@ -25,13 +25,14 @@ QUESTIONS = Path(__file__).resolve().parents[1] / "questions"
 # (2026-11-29, later) once a title's country counts and nobody but a titled person answers "Who is <Title>?".
 # Countries as terms made "US" a word the US ambassador's title shares with "the US delegation"
 # (follow-ups 0.857 -> 0.812) until a common question word inside a person's title stopped counting as
-# nearness (0.857 again). False abstentions: 1 ("In which city did the finance chiefs gather?").
+# nearness (0.857 again). False abstentions: 1 ("In which city did the finance chiefs gather?"). Abstention
+# recall 11 of 15 once an organisation of another kind ("a committee") stopped fitting "which party".
 FLOORS: dict[str, tuple[float, bool]] = {
     "f1": (0.82, False),
     "exact_match": (0.75, False),
     "support": (0.85, False),
     "followup_f1": (0.84, False),
-    "abstention_recall": (0.65, False),
+    "abstention_recall": (0.70, False),
     "false_abstentions": (1, True),
 }
 
