@@ -279,7 +279,9 @@ def analyse(question: str) -> QuestionInfo:
         kind = AnswerType.REASON
     elif wh in ("which", "what"):
         match = re.search(
+            # "What was the name of the pilot?" asks for a pilot, as "Which pilot?" does.
             r"\b(?:which|what)\s+(?:of the\s+|(?:is|was|are|were) the\s+)?(?:(?:kind|type|sort|form|variety)s? of\s+)?"
+            r"(?:(?:full |first |real |official )?names? of\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|its\s+|their\s+)?)?"
             r"([a-z]+)(?:\s+([a-z]+))?(?:\s+([a-z]+))?",
             lower,
         )

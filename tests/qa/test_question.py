@@ -37,6 +37,8 @@ ANSWER_TYPES = [
     ("Which city hosted the Olympics?", A.PLACE, "which-city"),
     ("In which city did the finance chiefs gather?", A.PLACE, "in-which-city"),
     ("In which part of London were the files found?", A.PLACE, "in-which-part-of"),
+    ("What was the name of the pilot of the plane?", A.PERSON, "name-of-a-person-noun"),
+    ("What is the name of the river that flows through Paris?", A.PLACE, "name-of-a-place-noun"),
     ("Apart from the ministerial, what else will the minister do during the trip?", A.ACTION, "what-else-do"),
     ("What did DECnet originally do", A.ACTION, "what-did-x-do"),
     ("What did they do business in?", A.OTHER, "do-with-an-object-is-no-action"),
