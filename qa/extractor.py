@@ -63,6 +63,9 @@ TYPE_FIT: dict[AnswerType, dict[str, float]] = {
 for _answer_type, _fit in ((AnswerType.OTHER, 1.0), (AnswerType.DEFINITION, 1.0), (AnswerType.PLACE, 0.8),
                            (AnswerType.PERSON, 0.8), (AnswerType.ORG, 0.8), (AnswerType.LIST, 0.8)):
     TYPE_FIT[_answer_type]["MODIFIER"] = _fit
+TYPE_FIT[AnswerType.PERSON]["PAIR"] = 1.0  # offered only for "which pair/duo/couple" (see PAIR_HEADS)
+PAIR_HEADS = frozenset({"pair", "pairs", "duo", "duos", "couple", "couples", "twins", "partnership"})
+PAIR_SINGLE_FIT = 0.5
 SENTENCE_FALLBACK_FIT = 0.15
 # Below this idf-weighted share of the question's words, a person's title matching some of them does not
 # count as the person standing next to the question's words (see `spans_in`).
@@ -85,7 +88,7 @@ KIND_GROUPS = {
     "PRODUCT": "entity", "LAW": "entity", "LANGUAGE": "entity", "NP": "np", "NP_PROPN": "np_propn",
     "LIST": "list", "REASON": "reason", "ROLE": "definition", "ACRONYM": "definition",
     "APPOSITION": "definition", "PREDICATE": "definition", "SENTENCE": "sentence", "CLAUSE": "clause",
-    "MODIFIER": "np",
+    "MODIFIER": "np", "PAIR": "person",
 }
 GROUPS = sorted(set(KIND_GROUPS.values()))
 _WORD_CLASSES = {
@@ -622,6 +625,13 @@ class Extractor:
             extra.extend(clauses_after(text, s_end, tokens, positions))
         if info.kind_of:
             extra.extend(modifiers_before(tokens, token_terms, info.kind_of, text))
+        pair_question = info.answer_type is AnswerType.PERSON and info.head in PAIR_HEADS
+        if pair_question:
+            # "Which pair won ...?": two people named together ("Karol Kucera and Karina Habsudova").
+            people = sorted((sh.span for sh in shape.spans if sh.kind == "PERSON"), key=lambda sp: sp.start)
+            extra.extend(Span(a.start, b.end, "PAIR", a.tokens + b.tokens + 1)
+                         for a, b in zip(people, people[1:], strict=False)
+                         if text[a.end: b.start] in (" and ", " & ", ", and "))
         shapes = list(shape.spans) + [sh for sp in extra for sh in [_shape(sp, shape)] if sh is not None]
         if info.counted:
             # "How many yards ...?": "3,837", not "3,837 yards"; the counted noun is the question's word.
@@ -702,6 +712,8 @@ class Extractor:
                     _ORG_KIND.get(st, asked_org_kind) != asked_org_kind for st in sh.content_stems) and not any(
                     _ORG_KIND.get(st) == asked_org_kind for st in sh.content_stems):
                 fit = min(fit, ORG_KIND_MISMATCH_FIT)  # a committee for "which party"
+            if pair_question and kind == "PERSON":
+                fit = min(fit, PAIR_SINGLE_FIT)  # one of the two, not the pair
             if settlement and is_country(text[span.start: span.end]):
                 fit = min(fit, COUNTRY_AS_CITY_FIT)  # "In which city ...?" is not answered by "Australia"
             if info.answer_type is AnswerType.PLACE and sh.locative and kind in ("ORG", "FAC", "NP_PROPN"):

@@ -444,3 +444,25 @@ def test_an_organisation_of_another_kind_does_not_fit(answerer, question: str, l
 
     fit = _features(answerer, question, "House Armed Services Committee")["type_fit"]
     assert (fit <= ORG_KIND_MISMATCH_FIT) is low
+
+
+@pytest.fixture(scope="module")
+def sport_answerer(tmp_path_factory: pytest.TempPathFactory, single_thread_torch: None):  # type: ignore[no-untyped-def]
+    """A real answerer over a small sport report (names in pairs, a score, amounts)."""
+    from qa.answerer import Answerer
+
+    root = tmp_path_factory.mktemp("sport")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "hopman.txt").write_text(
+        "Slovakia win the Hopman Cup\n\n"
+        "Slovakia won the Hopman Cup for the first time in 1998 when Karol Kucera and Karina Habsudova beat "
+        "France. This year Dominik Hrbaty beat Guillermo Coria as Slovakia beat Argentina 3-0 in the final.\n",
+        encoding="utf-8")
+    return Answerer(root / "corpus", root / "index").load()
+
+
+def test_which_pair_is_answered_by_two_people_named_together(sport_answerer) -> None:  # type: ignore[no-untyped-def]
+    answer = sport_answerer.ask("Which pair won the Hopman Cup in 1998?")
+    assert answer.answer == "Karol Kucera and Karina Habsudova"
+    # Another question about a person still gets one person.
+    assert sport_answerer.ask("Who did Dominik Hrbaty beat in the final?").answer == "Guillermo Coria"
