@@ -109,6 +109,12 @@ _PERSON = ENTITY_LABELS.index("PERSON")
 _OF_NAME = re.compile(r" of (?:the )?[A-Z][\w&'-]*(?: [A-Z][\w&'-]*)*")
 
 
+# Forms of address and abbreviated ranks before a name ("Mr", "Dr", "Gen", "Lt Col"); "General" and
+# "President" are left out: "General Motors", "President's Choice" are organisations.
+_TITLED_NAME = re.compile(
+    r"(?:(?:Mr|Mrs|Ms|Dr|Sir|Dame|Prof|Gen|Lt|Col|Capt|Sgt|Adm|Rev|Shri|Smt|Sheikh)\.?\s+)+(?=[A-Z])")
+
+
 def clean_entities(text: str, tokens: np.ndarray, entities: np.ndarray) -> list[tuple[int, int, int]]:
     """Repair the tagger's common slips: a name split in two ("Shri Rajesh" + "Kumar Singh") is joined,
     and an "entity" that swallowed a verb ("the Ministerial was Union") is dropped."""
@@ -134,9 +140,13 @@ def clean_entities(text: str, tokens: np.ndarray, entities: np.ndarray) -> list[
             continue
         if label == _PERSON and any(c.isdigit() for c in text[s:e]):
             continue  # "Argentina 3-0": a score, not a name
+        titled = _TITLED_NAME.match(text, s, e)
+        if titled and label != _PERSON and titled.end() < e:
+            # "Gen Pervez Musharraf", "Mr Christie" tagged as an organisation or a place: a form of address
+            # before a name makes it a person (the name without its form of address, as PERSON spans are).
+            s, label = titled.end(), _PERSON
         out.append((s, e, label))
     return out
-
 
 
 def _split_at_names(

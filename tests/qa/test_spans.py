@@ -437,3 +437,24 @@ def test_modifiers_before_the_asked_noun() -> None:
     assert not any("sanctions" in f or "faces" in f for f in found)
     assert [text[s.start:s.end] for s in modifiers_before(tokens, token_terms, (stem("summit"),), text)] == [
         "inaugural"]  # "the" ends the run
+
+
+@pytest.mark.parametrize(
+    ("entity", "label", "expected"),
+    [
+        pytest.param("Gen Pervez Musharraf", "ORG", ("Pervez Musharraf", "PERSON"), id="rank-before-a-name"),
+        pytest.param("Mr Christie", "GPE", ("Christie", "PERSON"), id="form-of-address"),
+        pytest.param("General Motors", "ORG", ("General Motors", "ORG"), id="a-company-named-general"),
+        pytest.param("Dr", "ORG", ("Dr", "ORG"), id="nothing-after-the-title"),
+    ],
+)
+def test_a_form_of_address_makes_a_person(entity: str, label: str, expected: tuple[str, str]) -> None:
+    from index.annotator import ENTITY_LABELS
+    from qa.spans import clean_entities
+
+    text = f"On Tuesday {entity} spoke."
+    start = text.index(entity)
+    tokens = np.array([[m.start(), m.end(), 0] for m in re.finditer(r"\S+", text)])
+    entities = np.array([[start, start + len(entity), ENTITY_LABELS.index(label)]])
+    ((s, e, got),) = clean_entities(text, tokens, entities)
+    assert (text[s:e], ENTITY_LABELS[got]) == expected
