@@ -66,6 +66,9 @@ for _answer_type, _fit in ((AnswerType.OTHER, 1.0), (AnswerType.DEFINITION, 1.0)
 TYPE_FIT[AnswerType.PERSON]["PAIR"] = 1.0  # offered only for "which pair/duo/couple" (see PAIR_HEADS)
 PAIR_HEADS = frozenset({"pair", "pairs", "duo", "duos", "couple", "couples", "twins", "partnership"})
 PAIR_SINGLE_FIT = 0.5
+# "How many/much" counts: a rank ("fourth") answers "which place", never "how many" (none of SQuAD's 422).
+_HOW_MANY = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)
+ORDINAL_COUNT_FIT = 0.1
 SENTENCE_FALLBACK_FIT = 0.15
 # Below this idf-weighted share of the question's words, a person's title matching some of them does not
 # count as the person standing next to the question's words (see `spans_in`).
@@ -657,6 +660,7 @@ class Extractor:
         thing_head = info.answer_type is AnswerType.OTHER and head_stem is not None
         is_date = info.answer_type is AnswerType.DATE
         settlement = info.answer_type is AnswerType.PLACE and info.head in SETTLEMENT_HEADS
+        counting = info.answer_type is AnswerType.NUMBER and bool(_HOW_MANY.search(info.text))
         asked_org_kind = _ORG_KIND.get(head_stem) if info.answer_type is AnswerType.ORG and head_stem else None
         unit_pattern = DATE_UNITS.get(info.date_unit) if is_date and info.date_unit else None
         col = _COL
@@ -714,6 +718,8 @@ class Extractor:
                 fit = min(fit, ORG_KIND_MISMATCH_FIT)  # a committee for "which party"
             if pair_question and kind == "PERSON":
                 fit = min(fit, PAIR_SINGLE_FIT)  # one of the two, not the pair
+            if counting and kind == "ORDINAL":
+                fit = min(fit, ORDINAL_COUNT_FIT)  # "How much cocoa ...?" is not answered by "fourth"
             if settlement and is_country(text[span.start: span.end]):
                 fit = min(fit, COUNTRY_AS_CITY_FIT)  # "In which city ...?" is not answered by "Australia"
             if info.answer_type is AnswerType.PLACE and sh.locative and kind in ("ORG", "FAC", "NP_PROPN"):

@@ -466,3 +466,11 @@ def test_which_pair_is_answered_by_two_people_named_together(sport_answerer) -> 
     assert answer.answer == "Karol Kucera and Karina Habsudova"
     # Another question about a person still gets one person.
     assert sport_answerer.ask("Who did Dominik Hrbaty beat in the final?").answer == "Guillermo Coria"
+
+
+@pytest.mark.parametrize(("question", "low"), [("How many titles has Slovakia won?", True),
+                                               ("What number title was the 1998 win for Slovakia?", False)])
+def test_a_rank_does_not_answer_how_many(sport_answerer, question: str, low: bool) -> None:  # type: ignore[no-untyped-def]
+    from qa.extractor import ORDINAL_COUNT_FIT
+
+    assert (_features(sport_answerer, question, "first")["type_fit"] <= ORDINAL_COUNT_FIT) is low
