@@ -108,7 +108,7 @@ class Answerer:
         self.corpus_dir = Path(corpus_dir)
         self.index_dir = Path(index_dir)
         self.embedder = Embedder(model)
-        self.batcher = MicroBatcher(self.embedder.encode)
+        self.batcher = MicroBatcher(self.embedder.encode_questions)
         self.index: LoadedIndex | None = None
         self.build_report = None
         self._lock = threading.Lock()

@@ -141,3 +141,15 @@ def test_encode_empty_list(embedder):
 def test_embedder_identity_is_the_packaged_weights(embedder):
     assert embedder.name == "all-MiniLM-L6-v2"
     assert embedder.model_hash == WEIGHTS_SHA256
+
+
+def test_question_path_gives_the_same_vectors_as_encode(embedder):
+    """Questions skip SentenceTransformer.encode's batching machinery; the vectors must not change."""
+    questions = ["Who convened the Critical Minerals Ministerial?", "  When?  ", "What is the capital of France?",
+                 "Which countries' finance ministers attended the meeting held in Washington earlier this month?"]
+    together = embedder.encode_questions(questions)
+    assert together.dtype == np.float32 and together.shape == (4, 384)
+    assert np.allclose(together, embedder.encode(questions), atol=1e-5)
+    # One at a time (no padding) as in a micro-batch of several: the same rows.
+    assert np.allclose(embedder.encode_questions(questions[:1]), together[:1], atol=1e-5)
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
