@@ -406,6 +406,7 @@ class SpanShape:
     content_stems: tuple[str, ...]
     stems: frozenset[str]  # stems of all its words
     last_stem: str
+    of_stem: str | None  # in "US Department of State", the noun before "of": the phrase's head
     first_tok: int  # from the start of a title written before a person's name
     last_tok: int
     length: int
@@ -502,6 +503,7 @@ def _shape(span: Span, shape: SentenceShape) -> SpanShape | None:
         span=span, kind=kind, group=group, content=content,
         content_stems=tuple(stem(x) for x in content),
         stems=frozenset(stem(x) for x in span_words), last_stem=stem(span_words[-1]),
+        of_stem=stem(span_words[span_words.index("of") - 1]) if "of" in span_words[1:] else None,
         first_tok=first_tok, last_tok=last_tok, length=3 if phrase_kind else span.tokens,
         locative=locative, possessive=possessive,
         person_noun=bool(_PERSON_NOUNS.intersection(stem(x) for x in head_words)),
@@ -778,7 +780,7 @@ class Extractor:
             f[col["where_locative"]] = 1.0 if sh.locative and info.wh == "where" else 0.0
             f[col["possessive_after"]] = 1.0 if sh.possessive else 0.0
             if head_stem:
-                f[col["head_last"]] = 1.0 if sh.last_stem in head_kin else 0.0
+                f[col["head_last"]] = 1.0 if sh.last_stem in head_kin or sh.of_stem in head_kin else 0.0
                 f[col["head_before"]] = 1.0 if head_stem in token_terms[max(0, first_tok - 3): first_tok] else 0.0
                 if thing_head:
                     # "which agreement/front/edition" asks for a thing: rarely a person or a date, often a

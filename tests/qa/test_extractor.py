@@ -271,6 +271,8 @@ def test_the_asked_class_restated_is_no_person(answerer) -> None:  # type: ignor
         ("Which meeting did Ashwini Vaishnaw attend?", "Finance Ministerial", 1.0),  # a ministerial is a meeting
         ("Which deal did the delegation discuss?", "10-year Major Defence Partnership Framework Agreement", 1.0),
         ("Which meeting did Ashwini Vaishnaw attend?", "Washington", 0.0),
+        # The head of "X of Y" is X: "US Department of State" is a department.
+        ("Which US department said the ministerial would bring partners together?", "US Department of State", 1.0),
     ],
 )
 def test_a_noun_of_the_same_kind_ends_the_asked_thing(answerer, question: str, answer: str, expected: float) -> None:  # type: ignore[no-untyped-def]
