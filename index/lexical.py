@@ -64,28 +64,40 @@ def _phrase_alias(match: re.Match[str]) -> str:
     return " " + (_UK if match.group(0).startswith(("U.K", "United K")) else _USA) + " "
 
 
+# Lower-cased words that may need respelling; every other word is only lower-cased (the common case, and
+# `words` runs over every sentence of the corpus at build and load time).
+_TRIGGERS = frozenset(_DEMONYMS) | {a.lower() for a in _CAPITAL_ALIASES} | {"united", "states", "kingdom"}
+_UNITED = {("united", "states"): _USA, ("united", "kingdom"): _UK}
+
+
 def country_words(tokens: list[str]) -> list[str]:
     """Lower-cased `tokens` (as written) with each name of a country spelled one way: see _DEMONYMS."""
-    out = []
-    for i, token in enumerate(tokens):
+    out = [t.lower() for t in tokens]
+    if _TRIGGERS.isdisjoint(out):
+        return out
+    lowered = list(out)
+    for i, (token, lower) in enumerate(zip(tokens, lowered, strict=True)):
+        if lower not in _TRIGGERS:
+            continue
         alias = _CAPITAL_ALIASES.get(token)
-        lower = token.lower()
         if alias is None and lower in _DEMONYMS and not (
-            lower.startswith("america") and i and tokens[i - 1].lower() in _REGIONS
+            lower.startswith("america") and i and lowered[i - 1] in _REGIONS
         ):
             alias = _DEMONYMS[lower]
         if alias is None and lower in ("united", "states", "kingdom"):
-            pair = (lower, tokens[i + 1].lower() if i + 1 < len(tokens) else "")
+            pair = (lower, lowered[i + 1] if i + 1 < len(lowered) else "")
             if lower != "united":
-                pair = (tokens[i - 1].lower() if i else "", lower)
-            alias = {("united", "states"): _USA, ("united", "kingdom"): _UK}.get(pair)
-        out.append(alias or lower)
+                pair = (lowered[i - 1] if i else "", lower)
+            alias = _UNITED.get(pair)
+        if alias:
+            out[i] = alias
     return out
 
 
 def words(text: str) -> list[str]:
     """All word tokens, lower-cased (possessive endings removed), countries spelled one way."""
-    text = _PHRASES.sub(_phrase_alias, text)
+    if "U." in text or "United" in text:
+        text = _PHRASES.sub(_phrase_alias, text)
     return country_words([w.split("'")[0].split("\u2019")[0] for w in _WORD.findall(text)])
 
 

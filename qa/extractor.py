@@ -67,7 +67,6 @@ TYPE_FIT[AnswerType.PERSON]["PAIR"] = 1.0  # offered only for "which pair/duo/co
 PAIR_HEADS = frozenset({"pair", "pairs", "duo", "duos", "couple", "couples", "twins", "partnership"})
 PAIR_SINGLE_FIT = 0.5
 # "How many/much" counts: a rank ("fourth") answers "which place", never "how many" (none of SQuAD's 422).
-_HOW_MANY = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)
 ORDINAL_COUNT_FIT = 0.1
 SENTENCE_FALLBACK_FIT = 0.15
 # Below this idf-weighted share of the question's words, a person's title matching some of them does not
@@ -662,7 +661,7 @@ class Extractor:
         thing_head = info.answer_type is AnswerType.OTHER and head_stem is not None
         is_date = info.answer_type is AnswerType.DATE
         settlement = info.answer_type is AnswerType.PLACE and info.head in SETTLEMENT_HEADS
-        counting = info.answer_type is AnswerType.NUMBER and bool(_HOW_MANY.search(info.text))
+        counting = info.answer_type is AnswerType.NUMBER and info.counts
         asked_org_kind = _ORG_KIND.get(head_stem) if info.answer_type is AnswerType.ORG and head_stem else None
         unit_pattern = DATE_UNITS.get(info.date_unit) if is_date and info.date_unit else None
         col = _COL

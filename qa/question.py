@@ -108,6 +108,7 @@ class QuestionInfo:
     # "How many yards did Newton throw?": the counted noun's stem. The answer is the number before it in
     # the text ("3,837" of "3,837 yards"), the noun being the question's own word.
     counted: str | None = None
+    counts: bool = False  # "how many/much": a count or an amount, never a rank ("fourth")
     # The question asks who said, reported or thinks something: the source a sentence cites may answer it.
     asks_source: bool = False
 
@@ -323,6 +324,7 @@ def analyse(question: str) -> QuestionInfo:
         identity=bool(re.match(r"^(who|whom)\s+(is|was|are|were)\b", lower)),
         type_words=type_words, date_unit=_date_unit(lower), title_terms=title_terms, title_owner=title_owner,
         asks_source=bool(_SOURCE_WORDS.intersection(tokens)), kind_of=kind_of, counted=_counted(lower),
+        counts=bool(re.search(r"\bhow (?:many|much)\b", lower)),
         text=text, wh=wh, answer_type=kind,
         terms=tuple(dict.fromkeys(stem(t) for t in tokens if t not in STOP_WORDS)),
         words=frozenset(tokens), head=head,
