@@ -43,6 +43,9 @@ PREFER_AMBIGUOUS = 1.15
 SUMMARY_SENTENCES = 3
 # How far ahead of the best sentence the previous answer's sentence is put for "Who said so?" (logits).
 SOURCE_BONUS = 1.0
+# How far (in span score) below the best an earlier sentence's identical answer may sit and still be the
+# one cited (see `first_telling`).
+SAME_ANSWER_MARGIN = 1.0
 
 
 class QuestionError(ValueError):
@@ -205,7 +208,7 @@ class Answerer:
         confidence = confidence_of(confidence_features(spans, cover), self.confidence_weights)
         if confidence < ABSTAIN_BELOW:
             return self._abstain(question, resolved, info, sentences, confidence=confidence)
-        return self._answer(question, resolved, info, best, sentences, confidence)
+        return self._answer(question, resolved, info, first_telling(spans, self.index), sentences, confidence)
 
     def _carry_anchor(self, sentences: list[ScoredSentence], anchor_row: int) -> list[ScoredSentence]:
         """A follow-up's words were written from the sentence its previous answer came from; the next
@@ -309,6 +312,25 @@ class Answerer:
             citations=citations, doc_id=doc.doc_id, answer_start=citations[0].start,
             answer_end=citations[0].end, answer_type=AnswerType.SUMMARY.value,
         )
+
+
+def first_telling(spans: list[ScoredSpan], index: LoadedIndex) -> ScoredSpan:
+    """The best span, or the same words told earlier in the same article when that telling scored nearly
+    as well. News states a fact in its own words first and a quote repeats it later ("US Congressional
+    Delegation led by ... Mike Rogers met ..."); a reader checking the answer expects the article's first
+    statement of it, and the answer itself is the same either way."""
+    best = spans[0]
+    doc = int(index.sentences[best.sentence.row, 0])
+    text = index.documents[doc].text
+    said = text[best.span.start: best.span.end]
+    earliest = best
+    for other in spans[1:]:
+        if other.score < best.score - SAME_ANSWER_MARGIN:
+            break
+        if (other.span.start < earliest.span.start and int(index.sentences[other.sentence.row, 0]) == doc
+                and other.span.kind == best.span.kind and text[other.span.start: other.span.end] == said):
+            earliest = other
+    return earliest
 
 
 def _source_first(sentences: list[ScoredSentence], row: int) -> list[ScoredSentence]:

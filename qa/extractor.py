@@ -29,6 +29,7 @@ from qa.spans import (
     candidates,
     clauses_after,
     modifiers_before,
+    objects_after,
     role_before,
 )
 
@@ -64,6 +65,16 @@ for _answer_type, _fit in ((AnswerType.OTHER, 1.0), (AnswerType.DEFINITION, 1.0)
                            (AnswerType.PERSON, 0.8), (AnswerType.ORG, 0.8), (AnswerType.LIST, 0.8)):
     TYPE_FIT[_answer_type]["MODIFIER"] = _fit
 TYPE_FIT[AnswerType.PERSON]["PAIR"] = 1.0  # offered only for "which pair/duo/couple" (see PAIR_HEADS)
+# The object of the question's verb ("What did they discuss?" -> "discussions on <...>"), offered only for
+# object questions (QuestionInfo.object_verb). For "whom" it stands for people when it names nobody
+# ("bring together <partners from across the globe>"); a person named in it answers better (OBJECT_NAMED_FIT).
+for _answer_type, _fit in ((AnswerType.OTHER, 1.0), (AnswerType.LIST, 0.9), (AnswerType.PERSON, 0.8)):
+    TYPE_FIT[_answer_type]["OBJECT"] = _fit
+OBJECT_NAMED_FIT = 0.3
+OBJECT_BONUS = 0.5
+# In a sentence writing the object question's verb, a span outside every object of it is not what was asked
+# ("Whom will the ministerial bring together?": not "Marco Rubio", who holds the ministerial).
+OBJECT_OUTSIDE_FIT = 0.5
 PAIR_HEADS = frozenset({"pair", "pairs", "duo", "duos", "couple", "couples", "twins", "partnership"})
 PAIR_SINGLE_FIT = 0.5
 # "How many/much" counts: a rank ("fourth") answers "which place", never "how many" (none of SQuAD's 422).
@@ -90,7 +101,7 @@ KIND_GROUPS = {
     "PRODUCT": "entity", "LAW": "entity", "LANGUAGE": "entity", "NP": "np", "NP_PROPN": "np_propn",
     "LIST": "list", "REASON": "reason", "ROLE": "definition", "ACRONYM": "definition",
     "APPOSITION": "definition", "PREDICATE": "definition", "SENTENCE": "sentence", "CLAUSE": "clause",
-    "MODIFIER": "np", "PAIR": "person",
+    "MODIFIER": "np", "PAIR": "person", "OBJECT": "clause",
 }
 GROUPS = sorted(set(KIND_GROUPS.values()))
 _WORD_CLASSES = {
@@ -437,6 +448,15 @@ def _without_counted(sh: SpanShape, shape: SentenceShape, counted: str) -> SpanS
     return _shape(Span(sh.span.start, end, sh.span.kind, max(1, sh.span.tokens - 1)), shape)
 
 
+def same_word(term: str, asked: str) -> bool:
+    """A sentence's term is the question's (stemmed) word, or its noun or verb: the stemmer leaves
+    "emphasis" (emphasise) and "emphasi" (emphasis) apart, one a long prefix of the other."""
+    if term == asked:
+        return True
+    short, long_ = sorted((term, asked), key=len)
+    return len(short) >= 6 and long_.startswith(short) and len(long_) - len(short) <= 2
+
+
 def _owned_by(role_words: tuple[str, ...], owner: str, title_terms: frozenset[str]) -> bool:
     """Whether a title ("US Ambassador to India") can belong to `owner` ("india"): false when a country
     other than the owner is written before the title's own words, where a title names whose it is."""
@@ -629,6 +649,16 @@ class Extractor:
             extra.extend(clauses_after(text, s_end, tokens, positions))
         if info.kind_of:
             extra.extend(modifiers_before(tokens, token_terms, info.kind_of, text))
+        verbs: list[int] = []
+        people = [(sh.span.start, sh.span.end) for sh in shape.spans if sh.kind == "PERSON"]
+        if info.object_verb and info.answer_type in (AnswerType.OTHER, AnswerType.LIST, AnswerType.PERSON) and (
+                not info.object_subject or info.object_subject.intersection(token_terms)):
+            # Only where the sentence names the question's subject: "Who did the Broncos beat?" is not
+            # answered by whom the Panthers beat.
+            # A word inside a name ("Records" in "National Archives and Records Administration") is no verb.
+            verbs = [i for i, t in enumerate(token_terms) if same_word(t, info.object_verb) and pos[i] != PROPN]
+            extra.extend(objects_after(text, tokens, verbs))
+        objects = [(sp.start, sp.end) for sp in extra if sp.kind == "OBJECT"]
         pair_question = info.answer_type is AnswerType.PERSON and info.head in PAIR_HEADS
         if pair_question:
             # "Which pair won ...?": two people named together ("Karol Kucera and Karina Habsudova").
@@ -717,6 +747,12 @@ class Extractor:
                     _ORG_KIND.get(st, asked_org_kind) != asked_org_kind for st in sh.content_stems) and not any(
                     _ORG_KIND.get(st) == asked_org_kind for st in sh.content_stems):
                 fit = min(fit, ORG_KIND_MISMATCH_FIT)  # a committee for "which party"
+            if objects and kind not in ("OBJECT", "SENTENCE") and not any(
+                    a <= span.start and span.end <= b for a, b in objects):
+                fit = min(fit, OBJECT_OUTSIDE_FIT)
+            if kind == "OBJECT" and info.answer_type is AnswerType.PERSON and any(
+                    span.start <= a and b <= span.end for a, b in people):
+                fit = min(fit, OBJECT_NAMED_FIT)  # "met <Defence Secretary Rajesh Kumar Singh>": the name answers
             if pair_question and kind == "PERSON":
                 fit = min(fit, PAIR_SINGLE_FIT)  # one of the two, not the pair
             if counting and kind == "ORDINAL":
@@ -811,6 +847,11 @@ class Extractor:
             if sh.next_class:
                 f[col[f"{wh_group}_next_{sh.next_class}"]] = 1.0
             linear = float(f @ self.span_weights)
+            # The object of the question's own verb is what an object question asks for: it is put ahead of the
+            # sentence's other spans by a hand-set margin (not a feature: the SQuAD fit never saw it), which the
+            # confidence reads too.
+            if kind == "OBJECT" and fit >= TYPE_FIT[AnswerType.PERSON]["OBJECT"]:
+                linear += OBJECT_BONUS
             scored.append(ScoredSpan(sentence, span, linear, fit, f, linear))
         return scored
 

@@ -350,6 +350,98 @@ def clauses_after(text: str, sent_end: int, tokens: np.ndarray, anchors: list[in
     return out
 
 
+# Words between a verb and its object: particles and prepositions ("bring together", "discussions on"),
+# and "including" after a noun for talk ("discussions including the ... Agreement").
+# "with" is left out: "discussions with <a person>" names whom, not what.
+_OBJECT_GLUE = frozenset({"on", "about", "of", "over", "upon", "into", "together", "up", "out", "including", "the", "a",
+                          "an", "its", "their", "his", "her", "that", "also"})
+
+
+_BE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
+# Prepositions that may attach a phrase to the object ("partners <from across the globe>", "cooperation <in
+# the field of defence industry>").
+_OBJECT_PREPOSITIONS = frozenset({"of", "in", "from", "across", "on", "for", "at", "between", "among", "within"})
+_NP_POS = NOUNISH | {DET}
+ADJ, ADV = POS_ID["ADJ"], POS_ID["ADV"]
+
+
+def _noun_phrase(text: str, tokens: np.ndarray, i: int) -> int:
+    """Index after the noun phrase starting at token i (i itself when none starts there): determiners,
+    adjectives, nouns and numbers, a gerund leading it ("deepening defence industry collaboration"), "'s" and
+    hyphens inside. It must hold a noun or a number."""
+    j, has_noun = i, False
+    while j < len(tokens):
+        pos, word = tokens[j][2], text[tokens[j][0]: tokens[j][1]]
+        # Before its noun: a gerund or participle ("deepening ...", "concluded"), an adverb on one ("recently").
+        verbal = not has_noun and pos == VERB and word.endswith(("ing", "ed"))
+        adverb = not has_noun and pos == ADV and j + 1 < len(tokens) and tokens[j + 1][2] in (ADJ, VERB)
+        if pos in _NP_POS or verbal or adverb or (j > i and (word in ("'s", "\u2019s", "-", "%") or pos == SYM)):
+            has_noun = has_noun or pos in (NOUN, PROPN, NUM)
+            j += 1
+        else:
+            break
+    while j > i and tokens[j - 1][2] not in (NOUN, PROPN, NUM):
+        j -= 1  # ends on its noun
+    return j if has_noun else i
+
+
+def objects_after(text: str, tokens: np.ndarray, verbs: list[int], max_phrases: int = 3) -> list[Span]:
+    """The object written after a verb or its noun: "bring together <partners from across the globe> to
+    strengthen ...", "discussions on <deepening defence industry collaboration and advancing bilateral
+    military ties>". An object is a noun phrase, or several joined by commas and "and"/"or" (a list), with
+    the prepositional phrases that follow it; the object alone and with each added phrase are offered, the
+    span scores choosing among them. A verb after "is/was" is passive: what follows it is no object.
+    """
+    out: list[Span] = []
+    n = len(tokens)
+
+    def word(k: int) -> str:
+        return text[tokens[k][0]: tokens[k][1]].lower()
+
+    for p in verbs:
+        if p > 0 and (word(p - 1) in _BE or (p > 1 and tokens[p - 1][2] == ADV and word(p - 2) in _BE)):
+            continue
+        i = p + 1
+        while i < n and (word(i) in _OBJECT_GLUE - {"the", "a", "an", "its", "their", "his", "her"}
+                         or tokens[i][2] == PUNCT):
+            i += 1
+        end = _noun_phrase(text, tokens, i)
+        if end == i:
+            continue  # "discussions with <a person>", "was held on ...": no object follows
+        # Joined phrases: "A, B, and C", "A and B"; a run joined by commas alone is no list ("certain rivers,
+        # taking enemy prisoners"), and a phrase followed by a verb begins a clause ("cartels and article 66
+        # made ...").
+        listed, joined = end, end
+        while joined < n:
+            k = joined
+            while k < n and word(k) in (",", "and", "or"):
+                k += 1
+            if k == joined or k >= n:
+                break
+            further = _noun_phrase(text, tokens, k)
+            if further == k or (further < n and tokens[further][2] in (VERB, AUX)):
+                break
+            if any(word(x) in ("and", "or") for x in range(joined, k)):
+                listed = further
+            joined = further
+        end = listed
+        ends = [end]
+        while len(ends) < max_phrases + 1 and end < n and word(end) in _OBJECT_PREPOSITIONS:
+            k = end + 1
+            while k < n and tokens[k][2] == ADP:
+                k += 1  # "from across the globe"
+            further = _noun_phrase(text, tokens, k)
+            if further == k:
+                break
+            end = further
+            ends.append(end)
+        if word(i) in ("the", "a", "an") and end > i + 1:
+            i += 1
+        for e in ends:
+            out.append(Span(int(tokens[i][0]), int(tokens[e - 1][1]), "OBJECT", e - i))
+    return out
+
+
 _MODIFIER_POS = frozenset({POS_ID["ADJ"], NOUN, PROPN, NUM})
 
 

@@ -234,3 +234,30 @@ def test_a_person_with_another_title_is_not_the_one_asked_for(answerer, question
 
 def test_a_person_with_the_asked_title_is_kept(answerer) -> None:  # type: ignore[no-untyped-def]
     assert answerer.ask("Who is the US Ambassador to India?").answer == "Sergio Gor"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        pytest.param("Who led the US Congressional delegation?", id="narrative-before-quote"),
+        pytest.param("What is Rajesh Kumar Singh's position?", id="title-before-quote"),
+        pytest.param("What position does Marco Rubio hold?", id="first-of-two-narrative-sentences"),
+    ],
+)
+def test_an_answer_told_twice_cites_its_first_telling(answerer, documents, question: str) -> None:  # type: ignore[no-untyped-def]
+    """The seed states each of these in its own words and again later (in a quote, or in a sentence that
+    also shares the question's words): the answer is the same, and the citation is the earlier sentence."""
+    answer = answerer.ask(question)
+    assert answer.answer
+    text = documents[answer.doc_id].text
+    first = text.find(answer.answer)
+    assert text.find(answer.answer, first + 1) > first, "the seed tells this answer twice"
+    assert answer.answer_start == first
+    assert_well_formed(answer, documents)
+
+
+def test_an_object_question_is_answered_by_the_object_of_its_verb(answerer) -> None:  # type: ignore[no-untyped-def]
+    """"Whom will the ministerial bring together?" names the ministerial as subject: the answer is what the
+    sentence writes after "bring together", not Marco Rubio, who holds the ministerial (in the same sentence)."""
+    answer = answerer.ask("Whom will the ministerial bring together?")
+    assert answer.answer is not None and answer.answer.startswith("partners"), answer.answer

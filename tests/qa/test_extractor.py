@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.extractor import FEATURES, PREV_CLASSES, word_class
+from qa.extractor import FEATURES, PREV_CLASSES, same_word, word_class
 from qa.question import analyse
 
 
@@ -476,3 +476,18 @@ def test_a_rank_does_not_answer_how_many(sport_answerer, question: str, low: boo
     from qa.extractor import ORDINAL_COUNT_FIT
 
     assert (_features(sport_answerer, question, "first")["type_fit"] <= ORDINAL_COUNT_FIT) is low
+
+
+@pytest.mark.parametrize(
+    ("term", "asked", "same"),
+    [
+        ("discuss", "discuss", True),
+        ("emphasi", "emphasis", True),  # "emphasis" in the text, "emphasise" in the question
+        ("sell", "seller", False),  # too short to match by prefix
+        ("record", "recording", False),  # more than a suffix apart
+        ("meet", "met", False),
+    ],
+)
+def test_same_word(term: str, asked: str, same: bool) -> None:
+    assert same_word(term, asked) is same
+    assert same_word(asked, term) is same

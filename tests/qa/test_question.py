@@ -262,3 +262,26 @@ def test_kind_of(question: str, kind_of: tuple[str, ...]) -> None:
 )
 def test_counted(question: str, counted: str | None) -> None:
     assert analyse(question).counted == counted
+
+
+@pytest.mark.parametrize(
+    ("question", "verb", "subject"),
+    [
+        ("What did the US Congressional delegation discuss?", "discuss", {"usa", "congression", "deleg"}),
+        ("Whom will the ministerial bring together?", "bring", {"ministeri"}),
+        ("What will the Critical Minerals Ministerial focus on?", "focus", {"critic", "miner", "ministeri"}),
+        ("What did the talks emphasise about the defence pact?", "emphasis", {"talk"}),
+        ("What did the defence meeting cover?", "cover", {"defenc", "meet"}),  # the tagger reads "cover" a noun
+        ("What did they discuss?", "discuss", set()),
+        # Not object questions: the auxiliary's subject is the one asked for, or the question asks an action.
+        ("Who might take disciplinary action against a teacher?", None, set()),
+        ("Who has the power to initiate legislation?", None, set()),
+        ("What can be combined with geophysical data?", None, set()),
+        ("What did the minister do?", None, set()),
+        ("Who convened the Critical Minerals Ministerial?", None, set()),
+    ],
+)
+def test_object_verb(question: str, verb: str | None, subject: set[str]) -> None:
+    info = analyse(question)
+    assert info.object_verb == verb
+    assert info.object_subject == subject

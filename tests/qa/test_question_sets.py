@@ -27,10 +27,12 @@ QUESTIONS = Path(__file__).resolve().parents[1] / "questions"
 # (follow-ups 0.857 -> 0.812) until a common question word inside a person's title stopped counting as
 # nearness (0.857 again). False abstentions: 1 ("In which city did the finance chiefs gather?"). Abstention
 # recall 11 of 15 once an organisation of another kind ("a committee") stopped fitting "which party".
+# 2026-11-29 (session 7): support 0.868 -> 0.916 once an answer told twice cites its first telling, and
+# F1 0.831 -> 0.838 with objects of the question's verb ("bring together <partners ...>").
 FLOORS: dict[str, tuple[float, bool]] = {
-    "f1": (0.82, False),
+    "f1": (0.83, False),
     "exact_match": (0.75, False),
-    "support": (0.85, False),
+    "support": (0.90, False),
     "followup_f1": (0.84, False),
     "abstention_recall": (0.70, False),
     "false_abstentions": (1, True),

@@ -10,7 +10,15 @@ import pytest
 
 from index.annotator import annotate
 from index.segmenter import sentence_spans
-from qa.spans import Span, acronym_expansions, apposition_after, candidates, clauses_after, role_before
+from qa.spans import (
+    Span,
+    acronym_expansions,
+    apposition_after,
+    candidates,
+    clauses_after,
+    objects_after,
+    role_before,
+)
 
 
 def _slice(text: str, span: tuple[int, int] | None) -> str | None:
@@ -458,3 +466,42 @@ def test_a_form_of_address_makes_a_person(entity: str, label: str, expected: tup
     entities = np.array([[start, start + len(entity), ENTITY_LABELS.index(label)]])
     ((s, e, got),) = clean_entities(text, tokens, entities)
     assert (text[s:e], ENTITY_LABELS[got]) == expected
+
+
+# ------------------------------------------------------------------------------------ objects_after
+
+OBJECTS = [
+    pytest.param("The summit will bring together partners from across the globe to strengthen cooperation.",
+                 "bring", {"partners", "partners from across the globe"}, id="particle-and-chained-preposition"),
+    pytest.param("The meeting featured discussions on deepening defence industry collaboration and advancing "
+                 "bilateral military ties, according to the ministry.", "discussions",
+                 {"deepening defence industry collaboration and advancing bilateral military ties"},
+                 id="noun-for-the-verb-gerunds-joined"),
+    pytest.param("The Ministerial will focus on supply chain resilience, clean energy transitions, and strategic "
+                 "cooperation in critical minerals.", "focus",
+                 {"supply chain resilience, clean energy transitions, and strategic cooperation",
+                  "supply chain resilience, clean energy transitions, and strategic cooperation in critical minerals"},
+                 id="list-with-its-prepositional-phrase"),
+    pytest.param("They had wide ranging discussions including the recently concluded 10-year Major Defence "
+                 "Partnership Framework Agreement with emphasis on cooperation.", "discussions",
+                 {"recently concluded 10-year Major Defence Partnership Framework Agreement"},
+                 id="including-and-a-participle-before-the-noun"),
+    pytest.param("Mongol armies would divert certain rivers, taking enemy prisoners.", "divert",
+                 {"certain rivers"}, id="commas-alone-make-no-list"),
+    pytest.param("Article 65 banned cartels and article 66 made provisions for mergers.", "banned",
+                 {"cartels"}, id="a-phrase-followed-by-a-verb-starts-a-clause"),
+    pytest.param("The delegation held discussions with Defence Secretary Rajesh Kumar Singh.", "discussions",
+                 set(), id="with-names-a-partner-not-an-object"),
+    pytest.param("Oxygen is released into the atmosphere by plants.", "released", set(), id="passive-has-no-object"),
+]
+
+
+@pytest.mark.parametrize(("text", "verb", "expected"), OBJECTS)
+def test_objects_after(text: str, verb: str, expected: set[str]) -> None:
+    (tags,) = annotate([text])
+    tokens = tags.tokens
+    at = [i for i, (a, b, _) in enumerate(tokens.tolist()) if text[a:b] == verb]
+    assert at, verb
+    spans = objects_after(text, tokens, at)
+    assert {text[s.start: s.end] for s in spans} == expected
+    assert all(s.kind == "OBJECT" for s in spans)
