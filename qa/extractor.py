@@ -381,6 +381,9 @@ _ORG_KIND_GROUPS = (
 )
 _ORG_KIND = {stem(w): n for n, group in enumerate(_ORG_KIND_GROUPS) for w in group.split()}
 ORG_KIND_MISMATCH_FIT = 0.2
+# A phrase holding a person's name ("US Secretary of State Marco Rubio") is that person, however it ends:
+# it does not answer "which department" or "where".
+NAMED_PERSON_FIT = 0.1
 
 
 # Sentences whose candidate shapes are kept (about 10-20 KB each): a briefing fits whole; on a large
@@ -692,6 +695,7 @@ class Extractor:
         is_date = info.answer_type is AnswerType.DATE
         settlement = info.answer_type is AnswerType.PLACE and info.head in SETTLEMENT_HEADS
         counting = info.answer_type is AnswerType.NUMBER and info.counts
+        unnamed_kind = info.answer_type in (AnswerType.ORG, AnswerType.PLACE)
         asked_org_kind = _ORG_KIND.get(head_stem) if info.answer_type is AnswerType.ORG and head_stem else None
         unit_pattern = DATE_UNITS.get(info.date_unit) if is_date and info.date_unit else None
         col = _COL
@@ -759,6 +763,9 @@ class Extractor:
                 fit = min(fit, ORDINAL_COUNT_FIT)  # "How much cocoa ...?" is not answered by "fourth"
             if settlement and is_country(text[span.start: span.end]):
                 fit = min(fit, COUNTRY_AS_CITY_FIT)  # "In which city ...?" is not answered by "Australia"
+            if unnamed_kind and kind in ("NP", "NP_PROPN") and any(
+                    span.start <= a and b <= span.end for a, b in people):
+                fit = min(fit, NAMED_PERSON_FIT)  # "US Secretary of State Marco Rubio" is no department
             if info.answer_type is AnswerType.PLACE and sh.locative and kind in ("ORG", "FAC", "NP_PROPN"):
                 fit = max(fit, 0.8)  # "welcome partners to the State Department": a place by its preposition
             if (info.answer_type is AnswerType.PERSON and kind in ("NP", "NP_PROPN") and sh.person_noun

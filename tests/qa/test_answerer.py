@@ -261,3 +261,10 @@ def test_an_object_question_is_answered_by_the_object_of_its_verb(answerer) -> N
     sentence writes after "bring together", not Marco Rubio, who holds the ministerial (in the same sentence)."""
     answer = answerer.ask("Whom will the ministerial bring together?")
     assert answer.answer is not None and answer.answer.startswith("partners"), answer.answer
+
+
+def test_a_phrase_naming_a_person_is_no_organisation(answerer) -> None:  # type: ignore[no-untyped-def]
+    """"US Secretary of State Marco Rubio" ends on a name: it is a person, not the department asked for."""
+    answer = answerer.ask("Which US department said the ministerial would bring together partners from across "
+                          "the globe?")
+    assert answer.answer is not None and "Rubio" not in answer.answer, answer.answer
