@@ -72,6 +72,10 @@ for _answer_type, _fit in ((AnswerType.OTHER, 1.0), (AnswerType.LIST, 0.9), (Ans
     TYPE_FIT[_answer_type]["OBJECT"] = _fit
 OBJECT_NAMED_FIT = 0.3
 OBJECT_BONUS = 0.5
+# A noun for people followed by the phrase that says which ones ("partners <from across the globe>", "members
+# <of the US administration>"): "whom" is answered with that phrase, so the bare noun fits less.
+_QUALIFIER = re.compile(r"\s+(?:of|from|in|at|across|with)\s")
+BARE_CLASS_FIT = 0.6
 # In a sentence writing the object question's verb, a span outside every object of it is not what was asked
 # ("Whom will the ministerial bring together?": not "Marco Rubio", who holds the ministerial).
 OBJECT_OUTSIDE_FIT = 0.5
@@ -754,6 +758,10 @@ class Extractor:
             if objects and kind not in ("OBJECT", "SENTENCE") and not any(
                     a <= span.start and span.end <= b for a, b in objects):
                 fit = min(fit, OBJECT_OUTSIDE_FIT)
+            if (info.answer_type is AnswerType.PERSON and kind in ("NP", "OBJECT") and sh.person_noun
+                    and _QUALIFIER.match(text, span.end)):
+                # "partners" of "partners from across the globe": a class of people, said which by what follows.
+                fit = min(fit, BARE_CLASS_FIT)
             if kind == "OBJECT" and info.answer_type is AnswerType.PERSON and any(
                     span.start <= a and b <= span.end for a, b in people):
                 fit = min(fit, OBJECT_NAMED_FIT)  # "met <Defence Secretary Rajesh Kumar Singh>": the name answers

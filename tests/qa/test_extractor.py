@@ -491,3 +491,4 @@ def test_a_rank_does_not_answer_how_many(sport_answerer, question: str, low: boo
 def test_same_word(term: str, asked: str, same: bool) -> None:
     assert same_word(term, asked) is same
     assert same_word(asked, term) is same
+
