@@ -34,7 +34,9 @@ MAX_QUESTION_CHARS = 1000
 STRICT_TYPES = frozenset({AnswerType.NUMBER, AnswerType.DATE, AnswerType.DURATION, AnswerType.REASON})
 STRICT_MIN_FIT = 0.3
 _TIMES_AND_AMOUNTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"})
-NEVER_KINDS = {AnswerType.PERSON: _TIMES_AND_AMOUNTS}
+# "Where" is never answered by a date ("this week"); distances ("40 miles north of ...") are left to the
+# scores, SQuAD writing some "where" answers that way.
+NEVER_KINDS = {AnswerType.PERSON: _TIMES_AND_AMOUNTS, AnswerType.PLACE: frozenset({"DATE", "TIME"})}
 # What "Who is the <Title>?" accepts: a person by name ("the US delegation" holds no title).
 TITLE_MIN_FIT = 1.0
 # How much the conversation's document is preferred in retrieval (a multiplier on fused scores).

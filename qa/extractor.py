@@ -664,7 +664,7 @@ class Extractor:
             # answered by whom the Panthers beat.
             # A word inside a name ("Records" in "National Archives and Records Administration") is no verb.
             verbs = [i for i, t in enumerate(token_terms) if same_word(t, info.object_verb) and pos[i] != PROPN]
-            extra.extend(objects_after(text, tokens, verbs))
+            extra.extend(objects_after(text, tokens, verbs, people=info.answer_type is AnswerType.PERSON))
         objects = [(sp.start, sp.end) for sp in extra if sp.kind == "OBJECT"]
         pair_question = info.answer_type is AnswerType.PERSON and info.head in PAIR_HEADS
         if pair_question:
@@ -731,10 +731,12 @@ class Extractor:
             if someone_else and kind in ("NP", "NP_PROPN") and any(
                     span.start <= a and b <= span.end for a, b in someone_else):
                 continue
-            if sh.source_terms is not None and not info.asks_source and not sh.source_terms & q_terms:
+            if (sh.source_terms is not None and not info.asks_source and not sh.source_terms & q_terms
+                    and not (head_stem and head_stem in sh.stems)):
                 # "According to a release by the US Department of the Treasury, the meeting brought together
                 # ...": the source of a statement does not answer a question about what it says, unless the
-                # question asks who says so or is about the source itself.
+                # question asks who says so, is about the source itself, or asks for a thing of the source's
+                # kind ("Which ministry ...?" of "according to the Ministry of Defence").
                 continue
             repeated = [(st in q_terms or x in info.words) for x, st in zip(sh.content, sh.content_stems, strict=True)]
             if all(repeated) and span.kind != "SENTENCE":
@@ -755,9 +757,6 @@ class Extractor:
                     _ORG_KIND.get(st, asked_org_kind) != asked_org_kind for st in sh.content_stems) and not any(
                     _ORG_KIND.get(st) == asked_org_kind for st in sh.content_stems):
                 fit = min(fit, ORG_KIND_MISMATCH_FIT)  # a committee for "which party"
-            if objects and kind not in ("OBJECT", "SENTENCE") and not any(
-                    a <= span.start and span.end <= b for a, b in objects):
-                fit = min(fit, OBJECT_OUTSIDE_FIT)
             if (info.answer_type is AnswerType.PERSON and kind in ("NP", "OBJECT") and sh.person_noun
                     and _QUALIFIER.match(text, span.end)):
                 # "partners" of "partners from across the globe": a class of people, said which by what follows.
@@ -781,6 +780,9 @@ class Extractor:
                 # "senior members of the US administration" answers "whom"; "senior officials" does not answer
                 # "which official": it restates the asked class instead of naming one of it.
                 fit = max(fit, 0.7)
+            if objects and kind not in ("OBJECT", "SENTENCE") and not any(
+                    a <= span.start and span.end <= b for a, b in objects):
+                fit = min(fit, OBJECT_OUTSIDE_FIT)
             first_tok, last_tok = sh.first_tok, sh.last_tok
             proximity, after = 0.0, 0.0
             near = positions

@@ -157,7 +157,7 @@ _DATE_UNIT = re.compile(r"\b(?:what|which)\s+(year|day|date|month|decade|century
 _SOURCE_WORDS = frozenset(
     "say says said saying according tell tells told report reports reported announce announces announced "
     "stated claim claims claimed believe believes believed think thinks thought source sources "
-    "release released statement post posted write wrote written cite cited quote quoted".split()
+    "release released statement post posted write wrote written cite cited quote quoted account accounts".split()
 )
 
 
@@ -197,10 +197,13 @@ def _title(text: str) -> tuple[frozenset[str], str | None]:
 # "<what|whom|who> <auxiliary> <subject> <verb> ...": an object question; when the tagger finds no verb after
 # the subject, a word closing the question (before particles only) is the verb ("did the meeting cover?").
 _OBJECT_QUESTION = re.compile(
-    r"^(?:what|whom|who)\s+(?:did|does|do|will|would|can|could|should|shall|has|have|had|may|might|must)\s+\S+")
+    r"^(?:[^,]*,\s*)?(?:what|whom|who)\s+(?:did|does|do|will|would|can|could|should|shall|has|have|had|may|might|must)\s+\S+")
 _CLOSING_VERB = re.compile(
     r"\s([a-z][a-z-]+)(?:\s+(?:on|about|together|up|out|with|to|for|in|over|into|from|off|down|back|at|upon|"
     r"across|through))*\W*$")
+
+
+_NAMED_SUBJECT = re.compile(r"(?:[A-Z][\w.'-]*\s+)+([a-z][a-z-]+)\b")
 
 
 def _object_verb(text: str) -> tuple[str | None, frozenset[str]]:
@@ -229,6 +232,11 @@ def _object_verb_word(text: str) -> str | None:
         # word closing the question, before particles only, is the verb.
         closing = _CLOSING_VERB.search(lower, opening.end() - 1)
         verb = closing.group(1) if closing and closing.start(1) >= opening.end() else None
+        if verb is None:
+            # ...or, after a subject that is a name, the first word in lower case: "Whom will Secretary Rubio
+            # welcome on February 4?" (the tagger reads "welcome" as an adjective).
+            named = _NAMED_SUBJECT.match(text, opening.end() - len(opening.group(0).split()[-1]))
+            verb = named.group(1) if named else None
     if not verb or verb.lower() in STOP_WORDS:
         return None  # "What did the minister do?" asks for an action
     return verb.lower()

@@ -385,13 +385,16 @@ def _noun_phrase(text: str, tokens: np.ndarray, i: int) -> int:
     return j if has_noun else i
 
 
-def objects_after(text: str, tokens: np.ndarray, verbs: list[int], max_phrases: int = 3) -> list[Span]:
+def objects_after(text: str, tokens: np.ndarray, verbs: list[int], max_phrases: int = 3,
+                  people: bool = False) -> list[Span]:
     """The object written after a verb or its noun: "bring together <partners from across the globe> to
     strengthen ...", "discussions on <deepening defence industry collaboration and advancing bilateral
     military ties>". An object is a noun phrase, or several joined by commas and "and"/"or" (a list), with
     the prepositional phrases that follow it; the object alone and with each added phrase are offered, the
-    span scores choosing among them. A verb after "is/was" is passive: what follows it is no object.
+    span scores choosing among them. A verb after "is/was" is passive: what follows it is no object. When
+    `people` are asked for ("Whom will he meet?"), "with" leads to them: "hold meetings <with> senior members".
     """
+    glue = (_OBJECT_GLUE | {"with"} if people else _OBJECT_GLUE) - {"the", "a", "an", "its", "their", "his", "her"}
     out: list[Span] = []
     n = len(tokens)
 
@@ -402,8 +405,7 @@ def objects_after(text: str, tokens: np.ndarray, verbs: list[int], max_phrases: 
         if p > 0 and (word(p - 1) in _BE or (p > 1 and tokens[p - 1][2] == ADV and word(p - 2) in _BE)):
             continue
         i = p + 1
-        while i < n and (word(i) in _OBJECT_GLUE - {"the", "a", "an", "its", "their", "his", "her"}
-                         or tokens[i][2] == PUNCT):
+        while i < n and (word(i) in glue or tokens[i][2] == PUNCT):
             i += 1
         end = _noun_phrase(text, tokens, i)
         if end == i:

@@ -269,3 +269,10 @@ def test_a_phrase_naming_a_person_is_no_organisation(answerer) -> None:  # type:
     answer = answerer.ask("Which US department said the ministerial would bring together partners from across "
                           "the globe?")
     assert answer.answer is not None and "Rubio" not in answer.answer, answer.answer
+
+
+def test_a_source_of_the_asked_kind_answers(answerer) -> None:  # type: ignore[no-untyped-def]
+    """"..., according to the Ministry of Defence" cites a source, which does not answer questions about what
+    it says; but "Which ministry ...?" asks for a ministry, and the source is one."""
+    answer = answerer.ask("Which ministry gave the account of the January 27 meeting?")
+    assert answer.answer == "Ministry of Defence"

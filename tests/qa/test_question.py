@@ -273,6 +273,8 @@ def test_counted(question: str, counted: str | None) -> None:
         ("What did the talks emphasise about the defence pact?", "emphasis", {"talk"}),
         ("What did the defence meeting cover?", "cover", {"defenc", "meet"}),  # the tagger reads "cover" a noun
         ("What did they discuss?", "discuss", set()),
+        ("Whom will Secretary Rubio welcome on February 4?", "welcom", {"secretari", "rubio"}),  # tagged ADJ
+        ("Apart from the ministerial, whom will the foreign minister meet?", "meet", {"foreign", "minist"}),
         # Not object questions: the auxiliary's subject is the one asked for, or the question asks an action.
         ("Who might take disciplinary action against a teacher?", None, set()),
         ("Who has the power to initiate legislation?", None, set()),

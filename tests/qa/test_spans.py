@@ -498,10 +498,20 @@ OBJECTS = [
 
 @pytest.mark.parametrize(("text", "verb", "expected"), OBJECTS)
 def test_objects_after(text: str, verb: str, expected: set[str]) -> None:
+    assert _objects(text, verb) == expected
+
+
+def _objects(text: str, verb: str, people: bool = False) -> set[str]:
     (tags,) = annotate([text])
     tokens = tags.tokens
     at = [i for i, (a, b, _) in enumerate(tokens.tolist()) if text[a:b] == verb]
     assert at, verb
-    spans = objects_after(text, tokens, at)
-    assert {text[s.start: s.end] for s in spans} == expected
+    spans = objects_after(text, tokens, at, people=people)
     assert all(s.kind == "OBJECT" for s in spans)
+    return {text[s.start: s.end] for s in spans}
+
+
+def test_with_leads_to_the_people_met_when_people_are_asked_for() -> None:
+    text = "The minister will also hold meetings with senior members of the US administration."
+    assert _objects(text, "meetings") == set()  # "What did they discuss?": a partner is no topic
+    assert _objects(text, "meetings", people=True) == {"senior members", "senior members of the US administration"}
