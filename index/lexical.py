@@ -50,7 +50,7 @@ _REGIONS = frozenset({"south", "north", "latin", "central"})
 COUNTRIES = frozenset(_DEMONYMS.values())
 _COUNTRY_PHRASES = frozenset({
     ("south", "korea"), ("north", "korea"), ("south", "africa"), ("new", "zealand"), ("saudi", "arabia"),
-    ("sri", "lanka"), ("united", "arab", "emirates"), ("czech", "republic"), ("european", "union"),
+    ("sri", "lanka"), ("united", "arab", "emirates"), ("czech", "republic"), ("europe", "union"),
 })
 
 

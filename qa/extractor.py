@@ -770,11 +770,11 @@ class Extractor:
                 fit = min(fit, ORDINAL_COUNT_FIT)  # "How much cocoa ...?" is not answered by "fourth"
             if settlement and is_country(text[span.start: span.end]):
                 fit = min(fit, COUNTRY_AS_CITY_FIT)  # "In which city ...?" is not answered by "Australia"
+            if info.answer_type is AnswerType.PLACE and sh.locative and kind in ("ORG", "FAC", "NP_PROPN"):
+                fit = max(fit, 0.8)  # "welcome partners to the State Department": a place by its preposition
             if unnamed_kind and kind in ("NP", "NP_PROPN") and any(
                     span.start <= a and b <= span.end for a, b in people):
                 fit = min(fit, NAMED_PERSON_FIT)  # "US Secretary of State Marco Rubio" is no department
-            if info.answer_type is AnswerType.PLACE and sh.locative and kind in ("ORG", "FAC", "NP_PROPN"):
-                fit = max(fit, 0.8)  # "welcome partners to the State Department": a place by its preposition
             if (info.answer_type is AnswerType.PERSON and kind in ("NP", "NP_PROPN") and sh.person_noun
                     and not (head_stem and sh.last_stem in head_kin)):
                 # "senior members of the US administration" answers "whom"; "senior officials" does not answer

@@ -43,7 +43,7 @@ def test_capitalised_terms_name_the_country_one_way() -> None:
 @pytest.mark.parametrize(
     ("text", "country"),
     [("Australia", True), ("the UK", True), ("South Korea", True), ("Washington", False),
-     ("South America", False), ("Indian Ocean", False)],
+     ("South America", False), ("Indian Ocean", False), ("the European Union", True)],
 )
 def test_is_country(text: str, country: bool) -> None:
     assert is_country(text) is country
