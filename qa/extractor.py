@@ -455,6 +455,29 @@ def _without_counted(sh: SpanShape, shape: SentenceShape, counted: str) -> SpanS
     return _shape(Span(sh.span.start, end, sh.span.kind, max(1, sh.span.tokens - 1)), shape)
 
 
+_COUNTRY_STEMS = frozenset(stem(c) for c in COUNTRIES)
+_STOP_STEMS = frozenset(stem(w) for w in STOP_WORDS)
+
+
+def swapped_country(question_terms: tuple[str, ...], token_terms: list[str]) -> bool:
+    """Whether the sentence says for another country what the question asks about its own: "Who represented
+    Japan at the Finance Ministerial?" against "Representing India at the Finance Ministerial was ...". A
+    country of the sentence's stands where the question's stands (next to one of the same words), and the
+    question's country is nowhere in the sentence."""
+    asked = [i for i, t in enumerate(question_terms) if t in _COUNTRY_STEMS]
+    if not asked:
+        return False
+    own = {question_terms[i] for i in asked}
+    content = [t for t in token_terms if t not in _STOP_STEMS and t[:1].isalnum()]
+    if own.intersection(content):
+        return False
+    beside = {question_terms[j] for i in asked for j in (i - 1, i + 1)
+              if 0 <= j < len(question_terms)} - _COUNTRY_STEMS
+    return any(t in _COUNTRY_STEMS and ((j > 0 and content[j - 1] in beside)
+                                        or (j + 1 < len(content) and content[j + 1] in beside))
+               for j, t in enumerate(content))
+
+
 def same_word(term: str, asked: str) -> bool:
     """A sentence's term is the question's (stemmed) word, or its noun or verb: the stemmer leaves
     "emphasis" (emphasise) and "emphasi" (emphasis) apart, one a long prefix of the other."""
@@ -628,6 +651,8 @@ class Extractor:
         shape = self.sentence_shape(sentence.row)
         text, s_start, s_end, tokens = shape.text, shape.start, shape.end, shape.tokens
         token_terms, starts, pos = shape.token_terms, shape.starts, shape.pos
+        if swapped_country(info.terms, token_terms):
+            return []
         # Where the question's words sit in this sentence, by token position.
         q_terms = set(info.terms)
         positions = [i for i, t in enumerate(token_terms) if t in q_terms]

@@ -492,3 +492,25 @@ def test_same_word(term: str, asked: str, same: bool) -> None:
     assert same_word(term, asked) is same
     assert same_word(asked, term) is same
 
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "swapped"),
+    [
+        ("Who represented Japan at the Finance Ministerial?",
+         "Representing India at the Finance Ministerial was Ashwini Vaishnaw.", True),
+        ("Who represented India at the Finance Ministerial?",
+         "Representing India at the Finance Ministerial was Ashwini Vaishnaw.", False),
+        ("Who is India's Ambassador to the US?", "US Ambassador to India Sergio Gor was there.", False),
+        # Another country elsewhere in the sentence is no swap: it does not stand where the asked one does.
+        ("Who represented Japan at the Finance Ministerial?",
+         "Ashwini Vaishnaw flew from India to attend the Finance Ministerial.", False),
+        ("Who chairs HASC?", "Representing India at the Finance Ministerial was Ashwini Vaishnaw.", False),
+    ],
+)
+def test_swapped_country(question: str, sentence: str, swapped: bool) -> None:
+    from index.lexical import country_words, stem, words
+    from qa.extractor import swapped_country
+
+    token_terms = [stem(w) for w in country_words(words(sentence))]
+    assert swapped_country(analyse(question).terms, token_terms) is swapped
