@@ -352,7 +352,8 @@ def analyse(question: str) -> QuestionInfo:
     elif wh == "where" or re.search(r"\b(in|to|from|at) (which|what) (part|side|corner|end)s? of\b", lower):
         # "In which part of London ...?" asks where, as "Where in London ...?" does.
         kind = AnswerType.PLACE
-    elif wh == "why" or re.search(r"\b(for what (purpose|reason)|what (is|was) the (reason|purpose))\b", lower):
+    elif wh == "why" or re.search(r"\b(for what (purpose|reason)|what (is|was|are|were) the (reasons?|purposes?|"
+                                  r"(goals?|aims?|objectives?|motives?) (of|for|behind)))\b", lower):
         kind = AnswerType.REASON
     elif wh in ("which", "what"):
         match = re.search(

@@ -23,7 +23,7 @@ CAUSAL = re.compile(
     r"\b(because of|because|due to|owing to|as a result of|in order to|so that|so as to|since|"
     r"which (?:is|are|was|were) (?:essential|vital|important|necessary|key|critical|crucial) (?:to|for)|"
     r"(?:is|are|was|were) (?:essential|vital|important|necessary|key|critical|crucial) (?:to|for)|"
-    r"aimed at|to help|(?<![Aa]ccording )(?<![Dd]ue )(?<![Oo]wing )to (?=[a-z]+\b)|"
+    r"aimed at|to help|(?<![Aa]ccording )(?<![Dd]ue )(?<![Oo]wing )to (?!be )(?=[a-z]+\b)|"
     r"(?:Because of|Because|Due to|Owing to|As a result of|In order to) )",
 )
 

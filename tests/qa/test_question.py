@@ -100,6 +100,9 @@ ANSWER_TYPES = [
     ("What fee is the striker's move costing?", A.NUMBER, "what-fee"),
     ("What was the final score?", A.NUMBER, "what-score"),
     ("In which district were the files found?", A.PLACE, "which-district"),
+    ("What is the goal of gathering partners from around the world?", A.REASON, "goal-of"),
+    ("What are the aims of the summit?", A.REASON, "aims-of"),
+    ("What is the reason?", A.REASON, "the-reason"),
     # nothing more specific
     ("What did the defence meeting cover?", A.OTHER, "what-did-verb"),
 ]
