@@ -191,7 +191,17 @@ def _title(text: str) -> tuple[frozenset[str], str | None]:
         owner = None
     if len(spelled) > 1 and spelled[0] in COUNTRIES:
         owner, spelled = spelled[0], spelled[1:]  # "the Indian Ambassador": India's
+    # "Secretary of Defense", "Chairman of the House Armed Services Committee": the portfolio a capitalised
+    # "of" names is part of the title (a "Defence Secretary" is not a "Secretary of State").
+    portfolio = _PORTFOLIO.match(text, match.end(2))
+    if portfolio:
+        named = country_words(words(portfolio.group(1)))
+        spelled = spelled + [w for w in named if w not in COUNTRIES]
+        owner = owner or next((w for w in named if w in COUNTRIES), None)  # "the President of the United States"
     return frozenset(stem(w) for w in spelled if w not in STOP_WORDS), owner  # as index.lexical.terms
+
+
+_PORTFOLIO = re.compile(r"\s+of\s+(?:the\s+)?((?:[A-Z][\w'-]*\s*)+)")
 
 
 # "<what|whom|who> <auxiliary> <subject> <verb> ...": an object question; when the tagger finds no verb after

@@ -27,6 +27,12 @@ OUT_OF_BRIEFING = [
     pytest.param("What is the capital of France?", id="capital-of-france"),
     pytest.param("Who won the 2026 World Cup?", id="world-cup"),
     pytest.param("What is the boiling point of water?", id="boiling-point"),
+    pytest.param("When did World War II end?", id="world-war"),
+    pytest.param("What currency does Japan use?", id="currency"),
+    pytest.param("When is the next US presidential election?", id="election"),
+    pytest.param("What did the Indian Prime Minister say about trade?", id="another-indian-official"),
+    # The seed names India's Defence Secretary; the US Secretary of Defense is someone it does not name.
+    pytest.param("Who is the US Secretary of Defense?", id="another-countrys-secretary"),
 ]
 
 

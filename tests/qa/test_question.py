@@ -205,7 +205,10 @@ def test_date_unit(question: str, unit: str | None) -> None:
     ("question", "title"),
     [
         pytest.param("Who is India's Defence Minister?", {"defenc", "minist"}, id="owner-dropped"),
-        pytest.param("Who is the President of the United States?", {"presid"}, id="cut-at-preposition"),
+        pytest.param("Who is the President of the United States?", {"presid"}, id="country-after-of-is-the-owner"),
+        pytest.param("Who is the US Secretary of Defense?", {"secretari", "defens"}, id="portfolio-after-of"),
+        pytest.param("Who is the Chairman of the House Armed Services Committee?",
+                     {"chairman", "hous", "arm", "servic", "committe"}, id="committee-after-of"),
         pytest.param("Who is the US Ambassador to India?", {"ambassador"}, id="country-is-the-owner"),
         pytest.param("Who was the Associate Administrator that Houbolt spoke with?", {"associ", "administr"},
                      id="cut-at-relative"),
@@ -224,7 +227,8 @@ def test_title_terms(question: str, title: set[str]) -> None:
         pytest.param("Who is India's Ambassador to the United States?", "india", id="possessive"),
         pytest.param("Who is the Indian Ambassador to the US?", "india", id="demonym"),
         pytest.param("Who is the US Ambassador to India?", "usa", id="acronym"),
-        pytest.param("Who is the President of France?", None, id="country-after-the-title-is-no-owner"),
+        pytest.param("Who is the President of France?", "france", id="country-after-of-owns-the-title"),
+        pytest.param("Who is the Ambassador to France?", None, id="country-after-to-is-no-owner"),
         pytest.param("Who is Microsoft's Chief Executive?", None, id="an-owner-that-is-no-country"),
     ],
 )
