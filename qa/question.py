@@ -207,7 +207,9 @@ _PORTFOLIO = re.compile(r"\s+of\s+(?:the\s+)?((?:[A-Z][\w'-]*\s*)+)")
 # "<what|whom|who> <auxiliary> <subject> <verb> ...": an object question; when the tagger finds no verb after
 # the subject, a word closing the question (before particles only) is the verb ("did the meeting cover?").
 _OBJECT_QUESTION = re.compile(
-    r"^(?:[^,]*,\s*)?(?:what|whom|who)\s+(?:did|does|do|will|would|can|could|should|shall|has|have|had|may|might|must)\s+\S+")
+    r"^(?:[^,]*,\s*)?(?:what|whom|who)\s+(did|does|do|will|would|can|could|should|shall|has|have|had|may|might|must|"
+    r"is|are|was|were)\s+\S+")
+_BE = frozenset({"is", "are", "was", "were"})
 _CLOSING_VERB = re.compile(
     r"\s([a-z][a-z-]+)(?:\s+(?:on|about|together|up|out|with|to|for|in|over|into|from|off|down|back|at|upon|"
     r"across|through))*\W*$")
@@ -236,7 +238,12 @@ def _object_verb_word(text: str) -> str | None:
     opening = _OBJECT_QUESTION.match(lower)
     if not opening:
         return None
+    if opening.group(1) in _BE and not re.search(r"\w{3,}ing\b", lower[opening.end():]):
+        return None  # "What is HASC?": no progressive verb, no object asked (and no tagger paid for)
     verb = _verb_after_subject(text, opening.end() - len(opening.group(0).split()[-1]))
+    if opening.group(1) in _BE:
+        # "What is Johnson & Johnson offering ...?" asks for an object; "What was the film called?" does not.
+        return verb.lower() if verb and verb.lower().endswith("ing") else None
     if verb is None:
         # The tagger read no verb at all ("What did the defence meeting cover?" tags "cover" a noun): the
         # word closing the question, before particles only, is the verb.

@@ -282,7 +282,10 @@ def test_counted(question: str, counted: str | None) -> None:
         ("What did they discuss?", "discuss", set()),
         ("Whom will Secretary Rubio welcome on February 4?", "welcom", {"secretari", "rubio"}),  # tagged ADJ
         ("Apart from the ministerial, whom will the foreign minister meet?", "meet", {"foreign", "minist"}),
+        ("What is Johnson & Johnson offering Guidant's shareholders?", "offer", {"johnson"}),  # progressive
         # Not object questions: the auxiliary's subject is the one asked for, or the question asks an action.
+        ("What was the film called?", None, set()),
+        ("What is HASC?", None, set()),
         ("Who might take disciplinary action against a teacher?", None, set()),
         ("Who has the power to initiate legislation?", None, set()),
         ("What can be combined with geophysical data?", None, set()),
