@@ -45,6 +45,8 @@ PREFER_AMBIGUOUS = 1.15
 SUMMARY_SENTENCES = 3
 # How far ahead of the best sentence the previous answer's sentence is put for "Who said so?" (logits).
 SOURCE_BONUS = 1.0
+# A span ruled out for the question (ScoredSpan.misfit) is dropped when one fitting at least this is there.
+FITTING = 0.5
 # How far (in span score) below the best an earlier sentence's identical answer may sit and still be the
 # one cited (see `first_telling`).
 SAME_ANSWER_MARGIN = 1.0
@@ -199,6 +201,10 @@ class Answerer:
             # A date or an amount is not a person, however near the question's words it sits. (For places
             # the same rule cost SQuAD two "where" answers written as distances: left to the scores.)
             spans = [s for s in spans if s.span.kind not in NEVER_KINDS[info.answer_type]]
+        if any(s.misfit for s in spans) and any(s.type_fit >= FITTING for s in spans):
+            # A span of a kind ruled out for the question ("External Affairs" of a title for "whom", a phrase
+            # naming a person for "which department") answers only when nothing that fits is a candidate.
+            spans = [s for s in spans if not s.misfit]
         if info.title_terms:
             # "Who is India's Defence Minister?" asks for the person holding a title: when nobody the
             # briefing introduces with that title is left, an organisation or a stray phrase is no answer.

@@ -21,7 +21,7 @@ import numpy as np
 from index.annotator import ENTITY_LABELS, POS_ID
 from index.lexical import COUNTRIES, STOP_WORDS, capitalised_terms, country_words, is_country, stem, terms, words
 from index.store import LoadedIndex
-from qa.question import AnswerType, QuestionInfo
+from qa.question import HEAD_TYPES, AnswerType, QuestionInfo
 from qa.spans import (
     Span,
     acronym_expansions,
@@ -240,6 +240,9 @@ class ScoredSpan:
     # The linear score alone: the confidence model reads it, being fitted on scores whose scale does not
     # move with the trees (which fit SQuAD's articles closely and would make every answer look surer).
     linear: float = 0.0
+    # A rule ruled the span's kind out for this question (a title's portfolio for "whom", a phrase naming a
+    # person for "which department"): it answers only when nothing that fits is left (qa.answerer).
+    misfit: bool = False
 
 
 class SentenceTerms:
@@ -388,6 +391,10 @@ ORG_KIND_MISMATCH_FIT = 0.2
 # A phrase holding a person's name ("US Secretary of State Marco Rubio") is that person, however it ends:
 # it does not answer "which department" or "where".
 NAMED_PERSON_FIT = 0.1
+# A name written right before a capitalised title word ("External Affairs Minister", "Defence Secretary") is
+# the portfolio of a title, neither a person nor an organisation.
+_TITLE_WORDS = frozenset(w for w, kind in HEAD_TYPES.items() if kind is AnswerType.PERSON)
+PORTFOLIO_FIT = 0.1
 
 
 # Sentences whose candidate shapes are kept (about 10-20 KB each): a briefing fits whole; on a large
@@ -442,6 +449,7 @@ class SpanShape:
     source_terms: frozenset[str] | None
     prev_class: str | None  # class of the word before the span (an article skipped), see PREV_CLASSES
     next_class: str | None
+    next_word: str | None  # the word right after the span, lower-cased
 
 
 def _without_counted(sh: SpanShape, shape: SentenceShape, counted: str) -> SpanShape | None:
@@ -563,6 +571,7 @@ def _shape(span: Span, shape: SentenceShape) -> SpanShape | None:
         role_terms=role_terms, role_words=role_words, source_terms=source_terms,
         prev_class=word_class(token_words[before_tok] if before_tok >= 0 else None, PREV_CLASSES),
         next_class=word_class(token_words[after_tok], NEXT_CLASSES) if after_tok < len(token_words) else None,
+        next_word=token_words[after_tok] if after_tok < len(token_words) else None,
     )
 
 
@@ -797,9 +806,13 @@ class Extractor:
                 fit = min(fit, COUNTRY_AS_CITY_FIT)  # "In which city ...?" is not answered by "Australia"
             if info.answer_type is AnswerType.PLACE and sh.locative and kind in ("ORG", "FAC", "NP_PROPN"):
                 fit = max(fit, 0.8)  # "welcome partners to the State Department": a place by its preposition
+            misfit = False
+            if (kind in ("ORG", "NP_PROPN") and info.answer_type is not AnswerType.DEFINITION
+                    and sh.next_word in _TITLE_WORDS and text[span.end + 1: span.end + 2].isupper()):
+                fit, misfit = min(fit, PORTFOLIO_FIT), True  # "External Affairs" of "External Affairs Minister"
             if unnamed_kind and kind in ("NP", "NP_PROPN") and any(
                     span.start <= a and b <= span.end for a, b in people):
-                fit = min(fit, NAMED_PERSON_FIT)  # "US Secretary of State Marco Rubio" is no department
+                fit, misfit = min(fit, NAMED_PERSON_FIT), True  # "US Secretary of State Marco Rubio": no department
             if (info.answer_type is AnswerType.PERSON and kind in ("NP", "NP_PROPN") and sh.person_noun
                     and not (head_stem and sh.last_stem in head_kin)):
                 # "senior members of the US administration" answers "whom"; "senior officials" does not answer
@@ -894,7 +907,7 @@ class Extractor:
             # confidence reads too.
             if kind == "OBJECT" and fit >= TYPE_FIT[AnswerType.PERSON]["OBJECT"]:
                 linear += OBJECT_BONUS
-            scored.append(ScoredSpan(sentence, span, linear, fit, f, linear))
+            scored.append(ScoredSpan(sentence, span, linear, fit, f, linear, misfit))
         return scored
 
     def titles_in(self, doc_row: int) -> dict[str, frozenset[frozenset[str]]]:

@@ -282,3 +282,10 @@ def test_a_source_of_the_asked_kind_answers(answerer) -> None:  # type: ignore[n
     it says; but "Which ministry ...?" asks for a ministry, and the source is one."""
     answer = answerer.ask("Which ministry gave the account of the January 27 meeting?")
     assert answer.answer == "Ministry of Defence"
+
+
+def test_a_titles_portfolio_is_no_answer_when_something_fits(answerer) -> None:  # type: ignore[no-untyped-def]
+    """"External Affairs" of "the External Affairs Minister will also hold meetings with ..." is part of a
+    title: "whom" is answered by the people met, not by the portfolio the trees rank first."""
+    answer = answerer.ask("Apart from the ministerial, whom will the foreign minister meet while in the US?")
+    assert answer.answer == "senior members of the US administration"

@@ -43,8 +43,8 @@ FLOORS: dict[str, tuple[float, bool]] = {
 # recall 0.50 with 4 false abstentions. They guard against regressions like the sets above; rules are
 # written for kinds of question, and the held-out numbers say how far the seed sets flatter the answerer.
 HELDOUT_FLOORS: dict[str, tuple[float, bool]] = {
-    "f1": (0.66, False),
-    "exact_match": (0.62, False),
+    "f1": (0.69, False),
+    "exact_match": (0.65, False),
     "support": (0.77, False),
     "abstention_recall": (0.55, False),
     "false_abstentions": (4, True),
