@@ -45,6 +45,8 @@ PREFER_AMBIGUOUS = 1.15
 SUMMARY_SENTENCES = 3
 # How far ahead of the best sentence the previous answer's sentence is put for "Who said so?" (logits).
 SOURCE_BONUS = 1.0
+# What a span of the statement "Who said so?" points at must fit to be answered whatever the confidence.
+SOURCE_MIN_FIT = 0.8
 # A span ruled out for the question (ScoredSpan.misfit) is dropped when one fitting at least this is there.
 FITTING = 0.5
 # How far (in span score) below the best an earlier sentence's identical answer may sit and still be the
@@ -214,6 +216,10 @@ class Answerer:
         best = spans[0]
         cover = self.extractor.terms.cover(info, best.sentence.row)
         confidence = confidence_of(confidence_features(spans, cover), self.confidence_weights)
+        if source_row is not None and best.type_fit >= SOURCE_MIN_FIT and best.sentence.row == source_row:
+            # "Who said so?": the conversation names the statement, so the few words of the question say
+            # nothing about whether the briefing answers it; a span of the asked kind in that statement does.
+            confidence = max(confidence, ABSTAIN_BELOW)
         if confidence < ABSTAIN_BELOW:
             return self._abstain(question, resolved, info, sentences, confidence=confidence)
         return self._answer(question, resolved, info, first_telling(spans, self.index), sentences, confidence)

@@ -21,7 +21,7 @@ import numpy as np
 from index.annotator import ENTITY_LABELS, POS_ID
 from index.lexical import COUNTRIES, STOP_WORDS, capitalised_terms, country_words, is_country, stem, terms, words
 from index.store import LoadedIndex
-from qa.question import HEAD_TYPES, AnswerType, QuestionInfo
+from qa.question import HEAD_KIN, HEAD_TYPES, AnswerType, QuestionInfo
 from qa.spans import (
     Span,
     acronym_expansions,
@@ -81,6 +81,14 @@ BARE_CLASS_FIT = 0.6
 OBJECT_OUTSIDE_FIT = 0.5
 PAIR_HEADS = frozenset({"pair", "pairs", "duo", "duos", "couple", "couples", "twins", "partnership"})
 PAIR_SINGLE_FIT = 0.5
+SOURCE_ORG_FIT = 0.9
+QUOTED_SOURCE_FIT = 0.2
+
+
+def _quoted(text: str, sentence_start: int, at: int) -> bool:
+    """Whether offset `at` lies inside a quotation opened earlier in its sentence."""
+    before = text[sentence_start:at]
+    return before.count('"') % 2 == 1 or before.count("\u201c") > before.count("\u201d")
 # "How many/much" counts: a rank ("fourth") answers "which place", never "how many" (none of SQuAD's 422).
 ORDINAL_COUNT_FIT = 0.1
 SENTENCE_FALLBACK_FIT = 0.15
@@ -367,17 +375,6 @@ def name_share(names: list[str], sentence: str) -> float:
     return sum(1 for n in names if n.lower() in lowered) / len(names)
 
 
-# Nouns news uses for one kind of thing: "Which meeting did he attend?" is answered by "the Finance
-# Ministerial", "which deal" by "... Framework Agreement".
-_KIN_GROUPS = (
-    "meeting summit conference ministerial talks session forum gathering convention congress assembly",
-    "agreement deal pact treaty accord contract",
-    "company firm corporation business group maker giant",
-    "law act bill legislation regulation",
-    "award prize medal trophy",
-    "election vote poll referendum ballot",
-)
-_HEAD_KIN = {stem(w): frozenset(stem(x) for x in group.split()) for group in _KIN_GROUPS for w in group.split()}
 # Nouns that say what kind of organisation a name is ("... Committee", "... Party"), kin in one group: "Which
 # party ...?" is not answered by "the House Armed Services Committee", whatever words sit near it.
 _ORG_KIND_GROUPS = (
@@ -484,6 +481,23 @@ def swapped_country(question_terms: tuple[str, ...], token_terms: list[str]) -> 
     return any(t in _COUNTRY_STEMS and ((j > 0 and content[j - 1] in beside)
                                         or (j + 1 < len(content) and content[j + 1] in beside))
                for j, t in enumerate(content))
+
+
+# Past forms the stemmer does not bring to their verb's stem, to that stem (as index.lexical.stem spells it).
+IRREGULAR_VERBS = {past: stem(verb) for verb, pasts in {
+    "meet": "met", "lead": "led", "hold": "held", "bring": "brought", "buy": "bought", "sell": "sold",
+    "win": "won", "find": "found", "give": "gave given", "take": "took taken", "make": "made", "tell": "told",
+    "send": "sent", "spend": "spent", "pay": "paid", "build": "built", "begin": "began begun", "choose":
+    "chose chosen", "fight": "fought", "teach": "taught", "think": "thought", "keep": "kept", "lose": "lost",
+    "leave": "left", "write": "wrote written", "speak": "spoke spoken", "break": "broke broken", "drive":
+    "drove driven", "fly": "flew flown", "grow": "grew grown", "know": "knew known", "see": "saw seen",
+    "show": "shown", "sing": "sang sung", "strike": "struck", "throw": "threw thrown", "wear": "wore worn",
+    "seek": "sought", "catch": "caught", "draw": "drew drawn", "steal": "stole stolen", "hit": "hit",
+    "set": "set", "put": "put", "cut": "cut", "beat": "beat beaten", "become": "became", "come": "came",
+    "run": "ran", "sit": "sat", "stand": "stood", "understand": "understood", "withdraw": "withdrew withdrawn",
+    "undertake": "undertook undertaken", "oversee": "oversaw overseen", "forbid": "forbade forbidden",
+    "rise": "rose risen", "feel": "felt", "hear": "heard", "lend": "lent", "shoot": "shot", "swear": "swore",
+}.items() for past in pasts.split()}
 
 
 def same_word(term: str, asked: str) -> bool:
@@ -693,11 +707,14 @@ class Extractor:
         verbs: list[int] = []
         people = [(sh.span.start, sh.span.end) for sh in shape.spans if sh.kind == "PERSON"]
         if info.object_verb and info.answer_type in (AnswerType.OTHER, AnswerType.LIST, AnswerType.PERSON) and (
-                not info.object_subject or info.object_subject.intersection(token_terms)):
-            # Only where the sentence names the question's subject: "Who did the Broncos beat?" is not
-            # answered by whom the Panthers beat.
-            # A word inside a name ("Records" in "National Archives and Records Administration") is no verb.
-            verbs = [i for i, t in enumerate(token_terms) if same_word(t, info.object_verb) and pos[i] != PROPN]
+                not info.object_subject or info.object_subject.intersection(token_terms)
+                or self._titled_subject(info, sentence.row, token_terms)):
+            # Only where the sentence names the question's subject, by name or by the title the article gives
+            # it: "Who did the Broncos beat?" is not answered by whom the Panthers beat.
+            # A word inside a name ("Records" in "National Archives and Records Administration") is no verb;
+            # "met" is "meet" (IRREGULAR_VERBS).
+            verbs = [i for i, t in enumerate(token_terms) if pos[i] != PROPN and (
+                same_word(t, info.object_verb) or IRREGULAR_VERBS.get(shape.token_words[i]) == info.object_verb)]
             extra.extend(objects_after(text, tokens, verbs, people=info.answer_type is AnswerType.PERSON))
         objects = [(sp.start, sp.end) for sp in extra if sp.kind == "OBJECT"]
         pair_question = info.answer_type is AnswerType.PERSON and info.head in PAIR_HEADS
@@ -727,7 +744,7 @@ class Extractor:
         fits = TYPE_FIT.get(info.answer_type, TYPE_FIT[AnswerType.OTHER])
         head_stem = stem(country_words([info.head])[0]) if info.head else None  # "Russian" as the text spells it
         # The asked noun and its kin: "which meeting" also ends on "Ministerial".
-        head_kin = _HEAD_KIN.get(head_stem, frozenset({head_stem})) if head_stem else frozenset()
+        head_kin = HEAD_KIN.get(head_stem, frozenset({head_stem})) if head_stem else frozenset()
         # "Which <noun>" whose noun names no person, time, place, organisation or number: a thing.
         thing_head = info.answer_type is AnswerType.OTHER and head_stem is not None
         is_date = info.answer_type is AnswerType.DATE
@@ -798,6 +815,11 @@ class Extractor:
             if kind == "OBJECT" and info.answer_type is AnswerType.PERSON and any(
                     span.start <= a and b <= span.end for a, b in people):
                 fit = min(fit, OBJECT_NAMED_FIT)  # "met <Defence Secretary Rajesh Kumar Singh>": the name answers
+            if info.asks_source and info.answer_type is AnswerType.PERSON and kind == "ORG":
+                fit = max(fit, SOURCE_ORG_FIT)  # "Who said so?": a ministry says as much as a minister does
+            if (info.asks_source and info.answer_type in (AnswerType.PERSON, AnswerType.ORG)
+                    and kind != "SENTENCE" and _quoted(text, s_start, span.start)):
+                fit = min(fit, QUOTED_SOURCE_FIT)  # a name inside the quote is what was said, not who said it
             if pair_question and kind == "PERSON":
                 fit = min(fit, PAIR_SINGLE_FIT)  # one of the two, not the pair
             if counting and kind == "ORDINAL":
@@ -905,10 +927,19 @@ class Extractor:
             # The object of the question's own verb is what an object question asks for: it is put ahead of the
             # sentence's other spans by a hand-set margin (not a feature: the SQuAD fit never saw it), which the
             # confidence reads too.
-            if kind == "OBJECT" and fit >= TYPE_FIT[AnswerType.PERSON]["OBJECT"]:
-                linear += OBJECT_BONUS
+            if (kind == "OBJECT" and fit >= TYPE_FIT[AnswerType.PERSON]["OBJECT"]) or (
+                    kind == "PERSON" and info.answer_type is AnswerType.PERSON
+                    and any(a <= span.start and span.end <= b for a, b in objects)):
+                linear += OBJECT_BONUS  # ...and so is the person an object names ("met <... Rajesh Kumar Singh>")
             scored.append(ScoredSpan(sentence, span, linear, fit, f, linear, misfit))
         return scored
+
+    def _titled_subject(self, info: QuestionInfo, row: int, token_terms: list[str]) -> bool:
+        """Whether the sentence names the question's subject by a title the article gives that person ("the
+        External Affairs Minister will also hold meetings ..." for "Whom will Jaishankar meet?")."""
+        titles = self.titles_in(self.terms.doc_of[row])
+        present = set(token_terms)
+        return any(title <= present for t in info.object_subject for title in titles.get(t, ()))
 
     def titles_in(self, doc_row: int) -> dict[str, frozenset[frozenset[str]]]:
         """Each person's name term -> the titles the article gives them, as sets of terms.

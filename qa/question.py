@@ -59,6 +59,18 @@ _HEADS = {
     "score tally",
 }
 HEAD_TYPES = {word: kind for kind, group in _HEADS.items() for word in group.split()}
+
+# Nouns news uses for one kind of thing: "Which meeting did he attend?" is answered by "the Finance
+# Ministerial", "which deal" by "... Framework Agreement".
+_KIN_GROUPS = (
+    "meeting summit conference ministerial talks session forum gathering convention congress assembly event",
+    "agreement deal pact treaty accord contract",
+    "company firm corporation business group maker giant",
+    "law act bill legislation regulation",
+    "award prize medal trophy",
+    "election vote poll referendum ballot",
+)
+HEAD_KIN = {stem(w): frozenset(stem(x) for x in group.split()) for group in _KIN_GROUPS for w in group.split()}
 # Nouns for people by their ending, for heads not listed above: "pianist", "historian", "Brazilian".
 _PERSON_SUFFIX = re.compile(r"^\w{3,}(?:ist|ian)$")
 _PLURAL_LIST_HEADS = {

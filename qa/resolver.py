@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from index.annotator import SPACY_MODEL
+from index.lexical import stem
+from qa.question import HEAD_KIN, analyse
 
 _PERSON_PRONOUNS = {"he": "", "him": "", "she": "", "his": "'s", "her": "'s", "hers": "'s"}
 _THING_PRONOUNS = {"it": "", "its": "'s", "they": "", "them": "", "their": "'s"}
@@ -30,12 +32,25 @@ _BARE_TEMPLATES = {
     "how many": "How many are at {topic}?", "how much": "How much is {topic}?",
     "how long": "How long is {topic}?", "what": "What is {topic}?", "which one": "Which is {topic}?",
 }
+# "And the date?": a noun for an attribute of the topic, not another topic to ask the same of.
+_ATTRIBUTE = re.compile(r"^(?:the|its|their)\s+(date|day|time|venue|place|location|city|host|organi[sz]er|reason|"
+                        r"purpose|aim|goal|focus|agenda|outcome|result|cost|price|size|duration|length)\s*$",
+                        re.IGNORECASE)
+_ATTRIBUTE_TEMPLATES = {
+    "date": "When is {topic}?", "day": "When is {topic}?", "time": "When is {topic}?",
+    "venue": "Where is {topic}?", "place": "Where is {topic}?", "location": "Where is {topic}?",
+    "city": "In which city is {topic}?", "host": "Who is hosting {topic}?", "organiser": "Who is organising {topic}?",
+    "organizer": "Who is organising {topic}?", "reason": "What is the purpose of {topic}?",
+    "purpose": "What is the purpose of {topic}?", "duration": "How long is {topic}?", "length": "How long is {topic}?",
+}
 _WH_AUX = re.compile(r"^(?:when|where|why|how|what|which \w+|who|whom)\s+((?:will|did|does|do|is|was|are|were|has|have|"
                      r"had|can|could|would|should)\s.+)$", re.IGNORECASE)
 # "Which ministry said so?", "Who said that?", "According to whom?": asks who stands behind the previous
 # answer, so the sentence that answer came from is where to look.
 _SOURCE = re.compile(r"\b(?:said|says|say|stated|states|reported|announced|claimed|wrote|posted|confirmed)\s+"
                      r"(?:so|that|this|it)\s*\??$|^\s*(?:according to whom|says who|who says so)\b"
+                     r"|\b(?:made|issued|released|gave|put out)\s+(?:that|this|the)\s+(?:statement|claim|remark|"
+                     r"announcement|comment)s?\s*\??$"
                      r"|^\s*(?:who|what|which \w+) (?:is|was) the source\s*\??$", re.IGNORECASE)
 _WH_START = re.compile(r"^(who|whom|whose|what|which|when|where|why|how)\b", re.IGNORECASE)
 
@@ -77,8 +92,9 @@ def remember(resolved_question: str, answer: str | None, answer_type: str | None
     doc = _nlp()(resolved_question)
     people_spans = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
     place_spans = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")]
-    memory.people = [resolved_question[s:e] for s, e in people_spans]
-    memory.places = [resolved_question[s:e] for s, e in place_spans]
+    # "S. Jaishankar's" of "the dates of S. Jaishankar's trip" is remembered as "S. Jaishankar".
+    memory.people = [_POSSESSIVE.sub("", resolved_question[s:e]) for s, e in people_spans]
+    memory.places = [_POSSESSIVE.sub("", resolved_question[s:e]) for s, e in place_spans]
     memory.things = _things(doc, [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _NOT_TOPICS])
     if not memory.things:
         # The small parser often reads "What did the finance meeting explore?" with "explore" as a noun
@@ -98,10 +114,26 @@ def remember(resolved_question: str, answer: str | None, answer_type: str | None
             parsed = _nlp()(answer)
             named = [(e.start_char, e.end_char) for e in parsed.ents if e.label_ in _NOT_TOPICS]
             fresh = [t for t in _things(parsed, named) if any(w[:1].isupper() for w in t.split())]
-            # A named thing the answer brings is the newest focus: after "Which agreement ...?" answered
-            # by "the 10-year ... Framework Agreement", "How long does it run?" asks about the agreement.
+            if answer_type == "other" and not _of_asked_kind(resolved_question, fresh):
+                # "What themes will the Ministerial concentrate on?": the themes are not what "it" means next;
+                # the Ministerial still is. (After "Which agreement ...?" answered by "the 10-year ...
+                # Framework Agreement", "How long does it run?" asks about the agreement.)
+                fresh = []
             memory.things = fresh + [t for t in memory.things if t not in fresh]
     return memory
+
+
+_POSSESSIVE = re.compile(r"\s*['\u2019]s?$")
+
+
+def _of_asked_kind(question: str, named: list[str]) -> bool:
+    """Whether a named thing is of the kind "which/what <noun>" asked for: its last word is that noun or kin
+    ("Which pact ...?" answered by "... Framework Agreement")."""
+    head = analyse(question).head
+    if not head or not named:
+        return False
+    kin = HEAD_KIN.get(stem(head), frozenset({stem(head)}))
+    return any(stem(t.split()[-1].lower()) in kin for t in named)
 
 
 # "<wh> <auxiliary> the <subject words> <verb> [<particle>]?": the subject of a question about a thing.
@@ -164,6 +196,12 @@ def resolve(question: str, history: list[TurnMemory]) -> Resolution:
         return Resolution(question, template.format(Wh=wh.capitalize(), topic=topic), "bare-wh")
 
     and_x = _AND_X.match(text)
+    attribute = _ATTRIBUTE.match(and_x.group(1)) if and_x else None
+    if attribute and thing:
+        # "And the date?", "What about the venue?": that attribute of the topic in play.
+        template = _ATTRIBUTE_TEMPLATES.get(attribute.group(1).lower(), "What is the {attribute} of {topic}?")
+        return Resolution(question, template.format(attribute=attribute.group(1).lower(),
+                                                    topic=_lower_article(thing)), "and-x")
     # "What about him?" names no new topic: the pronoun is resolved below instead.
     pronoun_only = bool(and_x) and and_x.group(1).lower() in {**_PERSON_PRONOUNS, **_THING_PRONOUNS, "there": ""}
     if and_x and not pronoun_only and (
@@ -176,11 +214,20 @@ def resolve(question: str, history: list[TurnMemory]) -> Resolution:
             return Resolution(question, previous.replace(target, new, 1), "and-x")
 
     resolved, rule = text, "standalone"
-    if thing:
-        demonstrative = _DEMONSTRATIVE.search(resolved)
-        if demonstrative:
-            resolved = resolved[: demonstrative.start()] + _lower_article(thing) + resolved[demonstrative.end():]
-            rule = "demonstrative"
+    demonstrative = _DEMONSTRATIVE.search(resolved)
+    if demonstrative:
+        # "that meeting" is the newest topic of that kind ("the Critical Minerals Ministerial"), not a person
+        # or a title the last question named; with none, it stays "the meeting".
+        noun = stem(demonstrative.group(2).lower())
+        kin = HEAD_KIN.get(noun)
+        if kin is None:  # "that visit", "that delegation": no kin to look for; the newest topic
+            kind = thing
+        else:
+            kind = next((t for turn in reversed(history) for t in turn.things
+                         if stem(t.split()[-1].lower()) in kin), None)
+        replacement = _lower_article(kind) if kind else "the " + demonstrative.group(2)
+        resolved = resolved[: demonstrative.start()] + replacement + resolved[demonstrative.end():]
+        rule = "demonstrative"
 
     # A name written earlier in the same question is the pronoun's antecedent: leave such pronouns alone.
     names_at = [m.start() for m in re.finditer(r"(?<!^)\b[A-Z][a-z][\w'-]*", text)]

@@ -180,3 +180,19 @@ def test_an_anchor_is_what_lends_the_words(answerer) -> None:  # type: ignore[no
     anchored = answerer.ask(question, Context(doc_id=doc.doc_id, anchor=(doc.doc_id, start, end)))
     assert alone.answer != "January 27"
     assert anchored.answer == "January 27"
+
+
+@pytest.mark.parametrize(
+    "source_question", ["Which organisation made that statement?", "Who said so?"],
+)
+def test_who_made_a_quoted_statement_is_its_source_not_a_name_inside_it(
+    service: ChatService, source_question: str,
+) -> None:
+    """The emphasis comes from a quote ending '..., the Ministry of Defence said in a post on X': the source is
+    the ministry, not the delegation or the people the quote names."""
+    conversation = service.start()
+    service.ask("Which agreement did the Congressional delegation and the Defence Secretary discuss?", conversation)
+    emphasis = service.ask("What was the emphasis?", conversation).answer
+    assert emphasis.answer == "strengthening cooperation in the field of defence industry"
+    source = service.ask(source_question, conversation).answer
+    assert source.answer == "Ministry of Defence"

@@ -514,3 +514,13 @@ def test_swapped_country(question: str, sentence: str, swapped: bool) -> None:
 
     token_terms = [stem(w) for w in country_words(words(sentence))]
     assert swapped_country(analyse(question).terms, token_terms) is swapped
+
+
+@pytest.mark.parametrize(("past", "verb"), [("met", "meet"), ("led", "lead"), ("held", "hold"), ("brought", "bring")])
+def test_an_irregular_past_is_its_verb(past: str, verb: str) -> None:
+    """"Whom did they meet?" finds its verb in "... met Defence Secretary ...": the stemmer leaves "met" alone."""
+    from index.lexical import stem
+    from qa.extractor import IRREGULAR_VERBS
+
+    assert stem(past) != stem(verb)
+    assert IRREGULAR_VERBS[past] == stem(verb)

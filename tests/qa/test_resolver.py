@@ -321,3 +321,41 @@ def test_who_said_so_points_at_the_previous_answer(minerals: list[TurnMemory], q
 def test_who_said_so_needs_a_previous_answer() -> None:
     unanswered = [remember("Who is the President of France?", None, "person", None)]
     assert resolve("Who said so?", unanswered).rule == "standalone"
+
+
+def test_a_named_answer_of_another_kind_leaves_the_topic_in_place() -> None:
+    """"What themes ...?" answered by an organisation: "it" next is still the Ministerial asked about."""
+    history = [remember("What themes will the Critical Minerals Ministerial concentrate on?",
+                        "US Department of State", "other", "d")]
+    assert resolve("Who is hosting it?", history).resolved == "Who is hosting the Critical Minerals Ministerial?"
+
+
+def test_a_remembered_person_loses_the_possessive_ending() -> None:
+    history = [remember("What are the dates of S. Jaishankar's trip?", "February 2-4", "date", "d")]
+    assert resolve("Which body announced his visit?", history).resolved == (
+        "Which body announced S. Jaishankar's visit?")
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "expected"),
+    [
+        ("And the date?", "When is the Critical Minerals Ministerial?"),
+        ("What about the venue?", "Where is the Critical Minerals Ministerial?"),
+        ("And its agenda?", "What is the agenda of the Critical Minerals Ministerial?"),
+    ],
+)
+def test_and_an_attribute_asks_it_of_the_topic(minerals: list[TurnMemory], follow_up: str, expected: str) -> None:
+    assert resolve(follow_up, minerals).resolved == expected
+
+
+def test_that_meeting_is_the_newest_topic_of_that_kind() -> None:
+    """"that meeting" is not the Defence Secretary the last question named; with no meeting named, it stays
+    "the meeting"."""
+    history = [remember("On what date did the American lawmakers meet India's Defence Secretary?", "January 27",
+                        "date", "d")]
+    assert resolve("What did the two sides discuss at that meeting?", history).resolved == (
+        "What did the two sides discuss at the meeting?")
+
+
+def test_which_organisation_made_that_statement_asks_for_the_source(minerals: list[TurnMemory]) -> None:
+    assert resolve("Which organisation made that statement?", minerals).rule == "source"
