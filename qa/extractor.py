@@ -103,6 +103,10 @@ COUNTRY_AS_CITY_FIT = 0.3
 # statement's own date (which a quote may not share with the article), and "10-year" says how long, not
 # when. Both stay as a last resort (at STRICT_MIN_FIT), below any calendar date the passages hold.
 WHEN_RELATIVE_FIT = 0.3
+# A date written right after a verb of saying is the statement's date.
+_STATEMENT_DATE = re.compile(r"\b(?:said|says|announced|stated|reported|told|added|declared|confirmed)\s+(?:\w+\s+)?"
+                             r"(?:in|on|last|this|earlier)?\s*$")
+OTHER_STATEMENT_DATE_FIT = 0.5
 WHEN_DURATION_FIT = 0.5
 
 # Span kinds grouped for the feature vector: entity labels of one family share a weight.
@@ -800,6 +804,11 @@ class Extractor:
             fit = fits.get(kind, SENTENCE_FALLBACK_FIT if kind == "SENTENCE" else 0.0)
             if kind == "NP_PROPN" and fit == 0.0:
                 fit = fits.get("NP", 0.0)
+            if is_date and kind in ("DATE", "TIME") and info.asks_source != (
+                    _STATEMENT_DATE.search(text, max(s_start, span.start - 24), span.start) is not None):
+                # "had said in January that the Ministerial, to be held on February 4, ...": "January" is when it
+                # was said, which answers "When did the State Department announce it?" and not "When is it?".
+                fit = min(fit, OTHER_STATEMENT_DATE_FIT)
             if is_date and (sh.relative or sh.duration):
                 fit = min(fit, WHEN_RELATIVE_FIT if sh.relative else WHEN_DURATION_FIT)
             if unit_pattern is not None and sh.calendar and not unit_pattern.search(text[span.start: span.end]):

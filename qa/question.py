@@ -169,7 +169,8 @@ _DATE_UNIT = re.compile(r"\b(?:what|which)\s+(year|day|date|month|decade|century
 _SOURCE_WORDS = frozenset(
     "say says said saying according tell tells told report reports reported announce announces announced "
     "stated claim claims claimed believe believes believed think thinks thought source sources "
-    "release released statement post posted write wrote written cite cited quote quoted account accounts".split()
+    "release released statement post posted write wrote written cite cited quote quoted account accounts "
+    "announcement announcements".split()
 )
 
 

@@ -289,3 +289,18 @@ def test_a_titles_portfolio_is_no_answer_when_something_fits(answerer) -> None: 
     title: "whom" is answered by the people met, not by the portfolio the trees rank first."""
     answer = answerer.ask("Apart from the ministerial, whom will the foreign minister meet while in the US?")
     assert answer.answer == "senior members of the US administration"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("When is the Critical Minerals Ministerial?", "February 4"),
+        ("When did the US Department of State make its announcement about the ministerial?", "January"),
+    ],
+)
+def test_the_date_a_statement_was_made_answers_only_when_it_was_said(  # type: ignore[no-untyped-def]
+    answerer, question: str, expected: str,
+) -> None:
+    """"... had said in January that the inaugural Critical Minerals Ministerial, to be held on February 4,
+    ...": January is when it was said, February 4 when the Ministerial is."""
+    assert answerer.ask(question).answer == expected

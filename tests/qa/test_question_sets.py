@@ -28,9 +28,10 @@ QUESTIONS = Path(__file__).resolve().parents[1] / "questions"
 # nearness (0.857 again). False abstentions: 1 ("In which city did the finance chiefs gather?"). Abstention
 # recall 11 of 15 once an organisation of another kind ("a committee") stopped fitting "which party".
 # 2026-11-29 (session 7): support 0.868 -> 0.916 once an answer told twice cites its first telling, and
-# F1 0.831 -> 0.854 with objects of the question's verb ("bring together <partners from across the globe>").
+# F1 0.831 -> 0.854 with objects of the question's verb ("bring together <partners from across the globe>"),
+# 0.870 once the date a statement was made answers only when it was said.
 FLOORS: dict[str, tuple[float, bool]] = {
-    "f1": (0.84, False),
+    "f1": (0.86, False),
     "exact_match": (0.75, False),
     "support": (0.90, False),
     "followup_f1": (0.84, False),
@@ -49,7 +50,7 @@ HELDOUT_FLOORS: dict[str, tuple[float, bool]] = {
     "exact_match": (0.65, False),
     "support": (0.72, False),
     "abstention_recall": (0.55, False),
-    "followup_f1": (0.36, False),
+    "followup_f1": (0.40, False),
     "false_abstentions": (9, True),
 }
 
