@@ -220,9 +220,12 @@ _PORTFOLIO = re.compile(r"\s+of\s+(?:the\s+)?((?:[A-Z][\w'-]*\s*)+)")
 # "<what|whom|who> <auxiliary> <subject> <verb> ...": an object question; when the tagger finds no verb after
 # the subject, a word closing the question (before particles only) is the verb ("did the meeting cover?").
 _OBJECT_QUESTION = re.compile(
-    r"^(?:[^,]*,\s*)?(?:what|whom|who)\s+(did|does|do|will|would|can|could|should|shall|has|have|had|may|might|must|"
+    r"^(?:[^,]*,\s*)?(?:what|whom|who|(?:what|which)\s+(?:kind|type|sort)s?\s+of(?:\s+[a-z-]+){1,2}?)\s+(did|does|do|will|would|can|could|should|shall|has|have|had|may|might|must|"
     r"is|are|was|were)\s+\S+")
 _BE = frozenset({"is", "are", "was", "were"})
+_ROLE_WORDS = re.compile(r"\b(?:position|role|title|post|office|job|rank|portfolio)s?\b")
+# "... was X (particularly) focused on?": a participle and its particle closing the question.
+_FOCUSED_ON = re.compile(r"\s([a-z]{3,}ed)\s+(?:on|upon|about|with|in)\W*$")
 _CLOSING_VERB = re.compile(
     r"\s([a-z][a-z-]+)(?:\s+(?:on|about|together|up|out|with|to|for|in|over|into|from|off|down|back|at|upon|"
     r"across|through))*\W*$")
@@ -251,12 +254,17 @@ def _object_verb_word(text: str) -> str | None:
     opening = _OBJECT_QUESTION.match(lower)
     if not opening:
         return None
-    if opening.group(1) in _BE and not re.search(r"\w{3,}ing\b", lower[opening.end():]):
-        return None  # "What is HASC?": no progressive verb, no object asked (and no tagger paid for)
-    verb = _verb_after_subject(text, opening.end() - len(opening.group(0).split()[-1]))
     if opening.group(1) in _BE:
-        # "What is Johnson & Johnson offering ...?" asks for an object; "What was the film called?" does not.
+        # "What is Johnson & Johnson offering ...?" and "What was the meeting focused on?" ask for an object;
+        # "What was the film called?" and "What is HASC?" do not (and pay no tagger).
+        particle = _FOCUSED_ON.search(lower, opening.end())
+        if particle:
+            return particle.group(1)
+        if not re.search(r"\w{3,}ing\b", lower[opening.end():]):
+            return None
+        verb = _verb_after_subject(text, opening.end() - len(opening.group(0).split()[-1]))
         return verb.lower() if verb and verb.lower().endswith("ing") else None
+    verb = _verb_after_subject(text, opening.end() - len(opening.group(0).split()[-1]))
     if verb is None:
         # The tagger read no verb at all ("What did the defence meeting cover?" tags "cover" a noun): the
         # word closing the question, before particles only, is the verb.
@@ -426,6 +434,9 @@ def analyse(question: str) -> QuestionInfo:
             type_words = frozenset(stem(w) for w in words(text[phrase.start(1): phrase.end(1)]))
     kind_of = _kind_of(text)
     object_verb, object_subject = _object_verb(text)
+    if object_verb and kind is AnswerType.DEFINITION and re.match(r"^what (?:is|are|was|were) ", lower) and not (
+            _ROLE_WORDS.search(lower)):
+        kind = AnswerType.OTHER  # "What was the meeting focused on?" asks for what it focused on, not what it is
     return QuestionInfo(
         proper_terms=frozenset(capitalised_terms(text, skip_first=True)),
         names=tuple(question_names(text)),

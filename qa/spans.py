@@ -358,6 +358,9 @@ _OBJECT_GLUE = frozenset({"on", "about", "of", "over", "upon", "into", "together
 
 
 _BE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
+# Nouns a light verb takes before "with" the people met: "hold talks with", "had discussions with".
+_TALK_NOUNS = frozenset("talks discussions meetings consultations negotiations conversations"
+                        " meeting talk discussion".split())
 # Prepositions that may attach a phrase to the object ("partners <from across the globe>", "cooperation <in
 # the field of defence industry>").
 _OBJECT_PREPOSITIONS = frozenset({"of", "in", "from", "across", "on", "for", "at", "between", "among", "within"})
@@ -402,14 +405,21 @@ def objects_after(text: str, tokens: np.ndarray, verbs: list[int], max_phrases: 
         return text[tokens[k][0]: tokens[k][1]].lower()
 
     for p in verbs:
-        if p > 0 and (word(p - 1) in _BE or (p > 1 and tokens[p - 1][2] == ADV and word(p - 2) in _BE)):
-            continue
+        if not word(p).endswith("ing") and p > 0 and (
+                word(p - 1) in _BE or (p > 1 and tokens[p - 1][2] == ADV and word(p - 2) in _BE)):
+            continue  # passive ("is released into ..."), not progressive ("was holding ...")
         i = p + 1
         while i < n and (word(i) in glue or tokens[i][2] == PUNCT):
             i += 1
         end = _noun_phrase(text, tokens, i)
         if end == i:
             continue  # "discussions with <a person>", "was held on ...": no object follows
+        if people and end < n and word(end) == "with" and word(end - 1) in _TALK_NOUNS:
+            # "holding discussions with <Defence Secretary Rajesh Kumar Singh>": whom one talks with.
+            i = end + 1
+            end = _noun_phrase(text, tokens, i)
+            if end == i:
+                continue
         # Joined phrases: "A, B, and C", "A and B"; a run joined by commas alone is no list ("certain rivers,
         # taking enemy prisoners"), and a phrase followed by a verb begins a clause ("cartels and article 66
         # made ...").
@@ -439,8 +449,15 @@ def objects_after(text: str, tokens: np.ndarray, verbs: list[int], max_phrases: 
             ends.append(end)
         if word(i) in ("the", "a", "an") and end > i + 1:
             i += 1
-        for e in ends:
-            out.append(Span(int(tokens[i][0]), int(tokens[e - 1][1]), "OBJECT", e - i))
+        starts = [i]
+        j = i
+        while j < ends[0] - 1 and tokens[j][2] in (ADV, VERB) and not word(j).endswith("ing"):
+            j += 1  # "recently concluded 10-year ... Agreement": also without what it says of the thing
+        if j > i:
+            starts.append(j)
+        for a in starts:
+            for e in ends:
+                out.append(Span(int(tokens[a][0]), int(tokens[e - 1][1]), "OBJECT", e - a))
     return out
 
 

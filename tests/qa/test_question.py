@@ -283,6 +283,8 @@ def test_counted(question: str, counted: str | None) -> None:
         ("Whom will Secretary Rubio welcome on February 4?", "welcom", {"secretari", "rubio"}),  # tagged ADJ
         ("Apart from the ministerial, whom will the foreign minister meet?", "meet", {"foreign", "minist"}),
         ("What is Johnson & Johnson offering Guidant's shareholders?", "offer", {"johnson"}),  # progressive
+        ("What kind of minerals was the Finance Ministerial particularly focused on?", "focus",
+         {"financ", "ministeri", "particular"}),  # a participle and its particle close the question
         # Not object questions: the auxiliary's subject is the one asked for, or the question asks an action.
         ("What was the film called?", None, set()),
         ("What is HASC?", None, set()),

@@ -486,7 +486,8 @@ OBJECTS = [
                  id="list-with-its-prepositional-phrase"),
     pytest.param("They had wide ranging discussions including the recently concluded 10-year Major Defence "
                  "Partnership Framework Agreement with emphasis on cooperation.", "discussions",
-                 {"recently concluded 10-year Major Defence Partnership Framework Agreement"},
+                 {"recently concluded 10-year Major Defence Partnership Framework Agreement",
+                  "10-year Major Defence Partnership Framework Agreement"},
                  id="including-and-a-participle-before-the-noun"),
     pytest.param("Mongol armies would divert certain rivers, taking enemy prisoners.", "divert",
                  {"certain rivers"}, id="commas-alone-make-no-list"),
@@ -511,6 +512,12 @@ def _objects(text: str, verb: str, people: bool = False) -> set[str]:
     spans = objects_after(text, tokens, at, people=people)
     assert all(s.kind == "OBJECT" for s in spans)
     return {text[s.start: s.end] for s in spans}
+
+
+def test_talks_with_lead_to_the_people_talked_with() -> None:
+    text = "The delegation was holding discussions with Defence Secretary Rajesh Kumar Singh."
+    assert _objects(text, "holding", people=True) == {"Defence Secretary Rajesh Kumar Singh"}
+    assert _objects(text, "holding") == {"discussions"}
 
 
 def test_with_leads_to_the_people_met_when_people_are_asked_for() -> None:
