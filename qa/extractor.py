@@ -82,6 +82,7 @@ OBJECT_OUTSIDE_FIT = 0.5
 PAIR_HEADS = frozenset({"pair", "pairs", "duo", "duos", "couple", "couples", "twins", "partnership"})
 PAIR_SINGLE_FIT = 0.5
 SOURCE_ORG_FIT = 0.9
+MISFIT_SUBJECT_FIT = 0.1
 QUOTED_SOURCE_FIT = 0.2
 
 
@@ -838,6 +839,10 @@ class Extractor:
             if info.answer_type is AnswerType.PLACE and sh.locative and kind in ("ORG", "FAC", "NP_PROPN"):
                 fit = max(fit, 0.8)  # "welcome partners to the State Department": a place by its preposition
             misfit = False
+            if info.object_subject and kind not in ("SENTENCE", "OBJECT") and (
+                    info.object_subject & info.proper_terms & sh.stems):
+                # "What did Jaishankar and Rubio agree on?": a phrase naming the subject is not its object.
+                fit, misfit = min(fit, MISFIT_SUBJECT_FIT), True
             if (kind in ("ORG", "NP_PROPN") and info.answer_type is not AnswerType.DEFINITION
                     and sh.next_word in _TITLE_WORDS and text[span.end + 1: span.end + 2].isupper()):
                 fit, misfit = min(fit, PORTFOLIO_FIT), True  # "External Affairs" of "External Affairs Minister"

@@ -304,3 +304,10 @@ def test_the_date_a_statement_was_made_answers_only_when_it_was_said(  # type: i
     """"... had said in January that the inaugural Critical Minerals Ministerial, to be held on February 4,
     ...": January is when it was said, February 4 when the Ministerial is."""
     assert answerer.ask(question).answer == expected
+
+
+def test_a_phrase_naming_the_subject_is_not_its_object(answerer) -> None:  # type: ignore[no-untyped-def]
+    """"What did Jaishankar and Rubio agree on?" asks for what they agreed on; "External Affairs Minister S.
+    Jaishankar" names one of them (the seed says nothing they agreed on, so nothing fits)."""
+    answer = answerer.ask("What did Jaishankar and Rubio agree on in their bilateral meeting?")
+    assert answer.answer is None or "Jaishankar" not in answer.answer

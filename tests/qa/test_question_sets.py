@@ -35,7 +35,7 @@ FLOORS: dict[str, tuple[float, bool]] = {
     "exact_match": (0.75, False),
     "support": (0.90, False),
     "followup_f1": (0.84, False),
-    "abstention_recall": (0.70, False),
+    "abstention_recall": (0.75, False),
     "false_abstentions": (1, True),
 }
 
@@ -51,7 +51,7 @@ HELDOUT_FLOORS: dict[str, tuple[float, bool]] = {
     "support": (0.72, False),
     "abstention_recall": (0.55, False),
     "followup_f1": (0.44, False),
-    "false_abstentions": (9, True),
+    "false_abstentions": (10, True),
 }
 
 pytestmark = pytest.mark.slow
