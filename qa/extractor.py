@@ -83,6 +83,8 @@ PAIR_HEADS = frozenset({"pair", "pairs", "duo", "duos", "couple", "couples", "tw
 PAIR_SINGLE_FIT = 0.5
 SOURCE_ORG_FIT = 0.9
 MISFIT_SUBJECT_FIT = 0.1
+# "What type/kind/edition of X?" asks for a kind of thing: a person, a place, a date or an amount is none.
+_NOT_KINDS_OF_THINGS = frozenset({"PERSON", "GPE", "DATE", "TIME", "MONEY", "CARDINAL", "PERCENT"})
 QUOTED_SOURCE_FIT = 0.2
 
 
@@ -839,6 +841,8 @@ class Extractor:
             if info.answer_type is AnswerType.PLACE and sh.locative and kind in ("ORG", "FAC", "NP_PROPN"):
                 fit = max(fit, 0.8)  # "welcome partners to the State Department": a place by its preposition
             misfit = False
+            if info.kind_of and kind in _NOT_KINDS_OF_THINGS:
+                fit, misfit = min(fit, MISFIT_SUBJECT_FIT), True  # "Which edition of X?": not "Marco Rubio"
             if info.object_subject and kind not in ("SENTENCE", "OBJECT") and (
                     info.object_subject & info.proper_terms & sh.stems):
                 # "What did Jaishankar and Rubio agree on?": a phrase naming the subject is not its object.

@@ -311,3 +311,10 @@ def test_a_phrase_naming_the_subject_is_not_its_object(answerer) -> None:  # typ
     Jaishankar" names one of them (the seed says nothing they agreed on, so nothing fits)."""
     answer = answerer.ask("What did Jaishankar and Rubio agree on in their bilateral meeting?")
     assert answer.answer is None or "Jaishankar" not in answer.answer
+
+
+def test_which_edition_is_answered_by_the_word_before_the_thing(answerer) -> None:  # type: ignore[no-untyped-def]
+    """"Which edition of the Critical Minerals Ministerial ...?" asks for a kind of that thing: "inaugural",
+    written before it, and not Marco Rubio, who holds it."""
+    answer = answerer.ask("Which edition of the Critical Minerals Ministerial is being held on February 4?")
+    assert answer.answer == "inaugural"
