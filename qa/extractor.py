@@ -81,17 +81,14 @@ BARE_CLASS_FIT = 0.6
 OBJECT_OUTSIDE_FIT = 0.5
 PAIR_HEADS = frozenset({"pair", "pairs", "duo", "duos", "couple", "couples", "twins", "partnership"})
 PAIR_SINGLE_FIT = 0.5
+# "Who said so?": an organisation says as much as a person does; a name inside the quote is what was said.
 SOURCE_ORG_FIT = 0.9
-MISFIT_SUBJECT_FIT = 0.1
-# "What type/kind/edition of X?" asks for a kind of thing: a person, a place, a date or an amount is none.
-_NOT_KINDS_OF_THINGS = frozenset({"PERSON", "GPE", "DATE", "TIME", "MONEY", "CARDINAL", "PERCENT"})
 QUOTED_SOURCE_FIT = 0.2
-
-
-def _quoted(text: str, sentence_start: int, at: int) -> bool:
-    """Whether offset `at` lies inside a quotation opened earlier in its sentence."""
-    before = text[sentence_start:at]
-    return before.count('"') % 2 == 1 or before.count("\u201c") > before.count("\u201d")
+# The fit of a span whose kind a rule rules out for the question (ScoredSpan.misfit): a title's portfolio, a
+# phrase naming a person for "which department", a phrase naming an object question's own subject, and a
+# person, place, date or amount for "What type/kind/edition of X?" (_NOT_KINDS_OF_THINGS).
+RULED_OUT_FIT = 0.1
+_NOT_KINDS_OF_THINGS = frozenset({"PERSON", "GPE", "DATE", "TIME", "MONEY", "CARDINAL", "PERCENT"})
 # "How many/much" counts: a rank ("fourth") answers "which place", never "how many" (none of SQuAD's 422).
 ORDINAL_COUNT_FIT = 0.1
 SENTENCE_FALLBACK_FIT = 0.15
@@ -392,13 +389,15 @@ _ORG_KIND_GROUPS = (
 )
 _ORG_KIND = {stem(w): n for n, group in enumerate(_ORG_KIND_GROUPS) for w in group.split()}
 ORG_KIND_MISMATCH_FIT = 0.2
-# A phrase holding a person's name ("US Secretary of State Marco Rubio") is that person, however it ends:
-# it does not answer "which department" or "where".
-NAMED_PERSON_FIT = 0.1
 # A name written right before a capitalised title word ("External Affairs Minister", "Defence Secretary") is
 # the portfolio of a title, neither a person nor an organisation.
 _TITLE_WORDS = frozenset(w for w, kind in HEAD_TYPES.items() if kind is AnswerType.PERSON)
-PORTFOLIO_FIT = 0.1
+
+
+def _quoted(text: str, sentence_start: int, at: int) -> bool:
+    """Whether offset `at` lies inside a quotation opened earlier in its sentence."""
+    before = text[sentence_start:at]
+    return before.count('"') % 2 == 1 or before.count("\u201c") > before.count("\u201d")
 
 
 # Sentences whose candidate shapes are kept (about 10-20 KB each): a briefing fits whole; on a large
@@ -727,9 +726,9 @@ class Extractor:
         pair_question = info.answer_type is AnswerType.PERSON and info.head in PAIR_HEADS
         if pair_question:
             # "Which pair won ...?": two people named together ("Karol Kucera and Karina Habsudova").
-            people = sorted((sh.span for sh in shape.spans if sh.kind == "PERSON"), key=lambda sp: sp.start)
+            named = sorted((sh.span for sh in shape.spans if sh.kind == "PERSON"), key=lambda sp: sp.start)
             extra.extend(Span(a.start, b.end, "PAIR", a.tokens + b.tokens + 1)
-                         for a, b in zip(people, people[1:], strict=False)
+                         for a, b in zip(named, named[1:], strict=False)
                          if text[a.end: b.start] in (" and ", " & ", ", and "))
         shapes = list(shape.spans) + [sh for sp in extra for sh in [_shape(sp, shape)] if sh is not None]
         if info.counted:
@@ -842,17 +841,17 @@ class Extractor:
                 fit = max(fit, 0.8)  # "welcome partners to the State Department": a place by its preposition
             misfit = False
             if info.kind_of and kind in _NOT_KINDS_OF_THINGS:
-                fit, misfit = min(fit, MISFIT_SUBJECT_FIT), True  # "Which edition of X?": not "Marco Rubio"
+                fit, misfit = min(fit, RULED_OUT_FIT), True  # "Which edition of X?": not "Marco Rubio"
             if info.object_subject and kind not in ("SENTENCE", "OBJECT") and (
                     info.object_subject & info.proper_terms & sh.stems):
                 # "What did Jaishankar and Rubio agree on?": a phrase naming the subject is not its object.
-                fit, misfit = min(fit, MISFIT_SUBJECT_FIT), True
+                fit, misfit = min(fit, RULED_OUT_FIT), True
             if (kind in ("ORG", "NP_PROPN") and info.answer_type is not AnswerType.DEFINITION
                     and sh.next_word in _TITLE_WORDS and text[span.end + 1: span.end + 2].isupper()):
-                fit, misfit = min(fit, PORTFOLIO_FIT), True  # "External Affairs" of "External Affairs Minister"
+                fit, misfit = min(fit, RULED_OUT_FIT), True  # "External Affairs" of "External Affairs Minister"
             if unnamed_kind and kind in ("NP", "NP_PROPN") and any(
                     span.start <= a and b <= span.end for a, b in people):
-                fit, misfit = min(fit, NAMED_PERSON_FIT), True  # "US Secretary of State Marco Rubio": no department
+                fit, misfit = min(fit, RULED_OUT_FIT), True  # "US Secretary of State Marco Rubio": no department
             if (info.answer_type is AnswerType.PERSON and kind in ("NP", "NP_PROPN") and sh.person_noun
                     and not (head_stem and sh.last_stem in head_kin)):
                 # "senior members of the US administration" answers "whom"; "senior officials" does not answer

@@ -219,9 +219,10 @@ _PORTFOLIO = re.compile(r"\s+of\s+(?:the\s+)?((?:[A-Z][\w'-]*\s*)+)")
 
 # "<what|whom|who> <auxiliary> <subject> <verb> ...": an object question; when the tagger finds no verb after
 # the subject, a word closing the question (before particles only) is the verb ("did the meeting cover?").
+# Group 1 is the auxiliary; the subject starts where group 2 does.
 _OBJECT_QUESTION = re.compile(
-    r"^(?:[^,]*,\s*)?(?:what|whom|who|(?:what|which)\s+(?:kind|type|sort)s?\s+of(?:\s+[a-z-]+){1,2}?)\s+(did|does|do|will|would|can|could|should|shall|has|have|had|may|might|must|"
-    r"is|are|was|were)\s+\S+")
+    r"^(?:[^,]*,\s*)?(?:what|whom|who|(?:what|which)\s+(?:kind|type|sort)s?\s+of(?:\s+[a-z-]+){1,2}?)\s+"
+    r"(did|does|do|will|would|can|could|should|shall|has|have|had|may|might|must|is|are|was|were)\s+(\S+)")
 _BE = frozenset({"is", "are", "was", "were"})
 _ROLE_WORDS = re.compile(r"\b(?:position|role|title|post|office|job|rank|portfolio)s?\b")
 # "... was X (particularly) focused on?": a participle and its particle closing the question.
@@ -237,43 +238,40 @@ _NAMED_SUBJECT = re.compile(r"(?:[A-Z][\w.'-]*\s+)+([a-z][a-z-]+)\b")
 def _object_verb(text: str) -> tuple[str | None, frozenset[str]]:
     """The stem of the verb in an object question and the terms of its subject, written between the
     auxiliary and the verb (none for a pronoun)."""
-    verb = _object_verb_word(text)
-    if verb is None:
-        return None, frozenset()
     lower = text.lower()
     opening = _OBJECT_QUESTION.match(lower)
-    assert opening is not None
-    subject_start = opening.end() - len(opening.group(0).split()[-1])
+    if not opening:
+        return None, frozenset()
+    subject_start = opening.start(2)
+    verb = _object_verb_word(text, lower, opening.group(1), subject_start)
+    if verb is None:
+        return None, frozenset()
     at = lower.find(verb, subject_start)
     subject = words(text[subject_start: at if at >= 0 else len(text)])
     return stem(verb), frozenset(stem(w) for w in country_words(subject) if w not in STOP_WORDS)
 
 
-def _object_verb_word(text: str) -> str | None:
-    lower = text.lower()
-    opening = _OBJECT_QUESTION.match(lower)
-    if not opening:
-        return None
-    if opening.group(1) in _BE:
+def _object_verb_word(text: str, lower: str, auxiliary: str, subject_start: int) -> str | None:
+    if auxiliary in _BE:
         # "What is Johnson & Johnson offering ...?" and "What was the meeting focused on?" ask for an object;
         # "What was the film called?" and "What is HASC?" do not (and pay no tagger).
-        particle = _FOCUSED_ON.search(lower, opening.end())
+        particle = _FOCUSED_ON.search(lower, subject_start)
         if particle:
             return particle.group(1)
-        if not re.search(r"\w{3,}ing\b", lower[opening.end():]):
+        if not re.search(r"\w{3,}ing\b", lower[subject_start:]):
             return None
-        verb = _verb_after_subject(text, opening.end() - len(opening.group(0).split()[-1]))
+        verb = _verb_after_subject(text, subject_start)
         return verb.lower() if verb and verb.lower().endswith("ing") else None
-    verb = _verb_after_subject(text, opening.end() - len(opening.group(0).split()[-1]))
+    verb = _verb_after_subject(text, subject_start)
     if verb is None:
         # The tagger read no verb at all ("What did the defence meeting cover?" tags "cover" a noun): the
         # word closing the question, before particles only, is the verb.
-        closing = _CLOSING_VERB.search(lower, opening.end() - 1)
-        verb = closing.group(1) if closing and closing.start(1) >= opening.end() else None
+        closing = _CLOSING_VERB.search(lower, subject_start)
+        verb = closing.group(1) if closing and closing.start(1) > subject_start else None
         if verb is None:
             # ...or, after a subject that is a name, the first word in lower case: "Whom will Secretary Rubio
             # welcome on February 4?" (the tagger reads "welcome" as an adjective).
-            named = _NAMED_SUBJECT.match(text, opening.end() - len(opening.group(0).split()[-1]))
+            named = _NAMED_SUBJECT.match(text, subject_start)
             verb = named.group(1) if named else None
     if not verb or verb.lower() in STOP_WORDS:
         return None  # "What did the minister do?" asks for an action

@@ -52,6 +52,8 @@ _SOURCE = re.compile(r"\b(?:said|says|say|stated|states|reported|announced|claim
                      r"|\b(?:made|issued|released|gave|put out)\s+(?:that|this|the)\s+(?:statement|claim|remark|"
                      r"announcement|comment)s?\s*\??$"
                      r"|^\s*(?:who|what|which \w+) (?:is|was) the source\s*\??$", re.IGNORECASE)
+# A possessive ending the tagger keeps inside a name: "S. Jaishankar's".
+_POSSESSIVE = re.compile(r"\s*['\u2019]s?$")
 _WH_START = re.compile(r"^(who|whom|whose|what|which|when|where|why|how)\b", re.IGNORECASE)
 
 
@@ -121,9 +123,6 @@ def remember(resolved_question: str, answer: str | None, answer_type: str | None
                 fresh = []
             memory.things = fresh + [t for t in memory.things if t not in fresh]
     return memory
-
-
-_POSSESSIVE = re.compile(r"\s*['\u2019]s?$")
 
 
 def _of_asked_kind(question: str, named: list[str]) -> bool:

@@ -353,8 +353,9 @@ def clauses_after(text: str, sent_end: int, tokens: np.ndarray, anchors: list[in
 # Words between a verb and its object: particles and prepositions ("bring together", "discussions on"),
 # and "including" after a noun for talk ("discussions including the ... Agreement").
 # "with" is left out: "discussions with <a person>" names whom, not what.
-_OBJECT_GLUE = frozenset({"on", "about", "of", "over", "upon", "into", "together", "up", "out", "including", "the", "a",
-                          "an", "its", "their", "his", "her", "that", "also"})
+_OBJECT_GLUE = frozenset({"on", "about", "of", "over", "upon", "into", "together", "up", "out", "including", "that",
+                          "also"})
+_PEOPLE_GLUE = _OBJECT_GLUE | {"with"}
 
 
 _BE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
@@ -397,7 +398,7 @@ def objects_after(text: str, tokens: np.ndarray, verbs: list[int], max_phrases: 
     span scores choosing among them. A verb after "is/was" is passive: what follows it is no object. When
     `people` are asked for ("Whom will he meet?"), "with" leads to them: "hold meetings <with> senior members".
     """
-    glue = (_OBJECT_GLUE | {"with"} if people else _OBJECT_GLUE) - {"the", "a", "an", "its", "their", "his", "her"}
+    glue = _PEOPLE_GLUE if people else _OBJECT_GLUE  # an article belongs to the noun phrase it opens
     out: list[Span] = []
     n = len(tokens)
 
@@ -461,7 +462,7 @@ def objects_after(text: str, tokens: np.ndarray, verbs: list[int], max_phrases: 
     return out
 
 
-_MODIFIER_POS = frozenset({POS_ID["ADJ"], NOUN, PROPN, NUM})
+_MODIFIER_POS = frozenset({ADJ, NOUN, PROPN, NUM})
 
 
 def modifiers_before(tokens: np.ndarray, token_terms: list[str], target: tuple[str, ...], text: str,
