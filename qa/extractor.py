@@ -34,6 +34,8 @@ from qa.spans import (
 )
 
 PROPN, VERB, DET, NUM = POS_ID["PROPN"], POS_ID["VERB"], POS_ID["DET"], POS_ID["NUM"]
+_NOUN_POS = frozenset({PROPN, POS_ID["NOUN"]})
+_MODIFIER_POS = _NOUN_POS | {POS_ID["ADJ"]}
 # Words that may sit between the question's words and an answer next to them: "focus on", "led by the".
 GLUE_POS = frozenset(POS_ID[t] for t in ("ADP", "DET", "PART", "ADV", "AUX", "PUNCT"))
 
@@ -255,6 +257,8 @@ class ScoredSpan:
     # A rule ruled the span's kind out for this question (a title's portfolio for "whom", a phrase naming a
     # person for "which department"): it answers only when nothing that fits is left (qa.answerer).
     misfit: bool = False
+    # ...for being part of an object question's subject ("Mike Rogers" of "the delegation led by Mike Rogers").
+    of_subject: bool = False
 
 
 class SentenceTerms:
@@ -667,6 +671,11 @@ class Extractor:
         out: list[ScoredSpan] = []
         for rank, sentence in enumerate(sentences[:top]):
             out.extend(self.spans_in(info, sentence, rank))
+        ruled_out = {self._span_key(s) for s in out if s.of_subject}
+        if ruled_out:
+            # Who is part of the subject in one sentence ("Mike Rogers", who leads the delegation asked about)
+            # is part of it wherever the same article names him again.
+            out = [replace(s, misfit=True) if not s.misfit and self._span_key(s) in ruled_out else s for s in out]
         if self.trees is not None and out:
             with self._trees_lock:  # one booster shared by the server's threads; a call takes ~0.3 ms
                 extra = self.trees.predict(np.stack([s.features for s in out]))
@@ -722,6 +731,18 @@ class Extractor:
             verbs = [i for i, t in enumerate(token_terms) if pos[i] != PROPN and (
                 same_word(t, info.object_verb) or IRREGULAR_VERBS.get(shape.token_words[i]) == info.object_verb)]
             extra.extend(objects_after(text, tokens, verbs, people=info.answer_type is AnswerType.PERSON))
+        # "Whom did the delegation meet?" of "Delegation led by ... Mike Rogers met ... Rajesh Kumar Singh":
+        # what is written between the subject and its verb belongs to the subject, not to the object.
+        # So are the words the subject noun is written with ("a United States Congressional delegation").
+        subject_phrase: list[tuple[int, int]] = []
+        if info.object_verb and info.answer_type is AnswerType.PERSON:
+            for i, t in enumerate(token_terms):
+                if t in info.object_subject and t not in info.proper_terms and pos[i] in _NOUN_POS:
+                    first = i
+                    while first > 0 and pos[first - 1] in _MODIFIER_POS:
+                        first -= 1
+                    verb = next((v for v in verbs if v > i + 1 and pos[v] == VERB), None)
+                    subject_phrase.append((starts[first], starts[verb] if verb is not None else int(tokens[i][1])))
         objects = [(sp.start, sp.end) for sp in extra if sp.kind == "OBJECT"]
         pair_question = info.answer_type is AnswerType.PERSON and info.head in PAIR_HEADS
         if pair_question:
@@ -839,13 +860,15 @@ class Extractor:
                 fit = min(fit, COUNTRY_AS_CITY_FIT)  # "In which city ...?" is not answered by "Australia"
             if info.answer_type is AnswerType.PLACE and sh.locative and kind in ("ORG", "FAC", "NP_PROPN"):
                 fit = max(fit, 0.8)  # "welcome partners to the State Department": a place by its preposition
-            misfit = False
+            misfit = of_subject = False
             if info.kind_of and kind in _NOT_KINDS_OF_THINGS:
                 fit, misfit = min(fit, RULED_OUT_FIT), True  # "Which edition of X?": not "Marco Rubio"
             if info.object_subject and kind not in ("SENTENCE", "OBJECT") and (
                     info.object_subject & info.proper_terms & sh.stems):
                 # "What did Jaishankar and Rubio agree on?": a phrase naming the subject is not its object.
                 fit, misfit = min(fit, RULED_OUT_FIT), True
+            if kind not in ("SENTENCE", "OBJECT") and any(a <= span.start and span.end <= b for a, b in subject_phrase):
+                fit, misfit, of_subject = min(fit, RULED_OUT_FIT), True, True
             if (kind in ("ORG", "NP_PROPN") and info.answer_type is not AnswerType.DEFINITION
                     and sh.next_word in _TITLE_WORDS and text[span.end + 1: span.end + 2].isupper()):
                 fit, misfit = min(fit, RULED_OUT_FIT), True  # "External Affairs" of "External Affairs Minister"
@@ -948,8 +971,12 @@ class Extractor:
                     kind == "PERSON" and info.answer_type is AnswerType.PERSON
                     and any(a <= span.start and span.end <= b for a, b in objects)):
                 linear += OBJECT_BONUS  # ...and so is the person an object names ("met <... Rajesh Kumar Singh>")
-            scored.append(ScoredSpan(sentence, span, linear, fit, f, linear, misfit))
+            scored.append(ScoredSpan(sentence, span, linear, fit, f, linear, misfit, of_subject))
         return scored
+
+    def _span_key(self, scored: ScoredSpan) -> tuple[int, str]:
+        doc = self.terms.doc_of[scored.sentence.row]
+        return doc, self.index.documents[doc].text[scored.span.start: scored.span.end]
 
     def _titled_subject(self, info: QuestionInfo, row: int, token_terms: list[str]) -> bool:
         """Whether the sentence names the question's subject by a title the article gives that person ("the

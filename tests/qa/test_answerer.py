@@ -313,6 +313,15 @@ def test_a_phrase_naming_the_subject_is_not_its_object(answerer) -> None:  # typ
     assert answer.answer is None or "Jaishankar" not in answer.answer
 
 
+@pytest.mark.parametrize("question", ["Whom did the delegation meet?", "Whom did the US Congressional delegation meet?"])
+def test_whoever_the_subject_is_written_with_is_not_its_object(answerer, question: str) -> None:  # type: ignore[no-untyped-def]
+    """"US Congressional Delegation led by ... Mike Rogers met Defence Secretary Shri Rajesh Kumar Singh":
+    Mike Rogers, written between the subject and its verb, belongs to the delegation, here and in the
+    sentence that names him without "met"; the delegation met the Defence Secretary."""
+    answer = answerer.ask(question)
+    assert answer.answer is not None and answer.answer.endswith("Rajesh Kumar Singh"), answer.answer
+
+
 def test_which_edition_is_answered_by_the_word_before_the_thing(answerer) -> None:  # type: ignore[no-untyped-def]
     """"Which edition of the Critical Minerals Ministerial ...?" asks for a kind of that thing: "inaugural",
     written before it, and not Marco Rubio, who holds it."""
