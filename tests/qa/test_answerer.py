@@ -313,7 +313,15 @@ def test_a_phrase_naming_the_subject_is_not_its_object(answerer) -> None:  # typ
     assert answer.answer is None or "Jaishankar" not in answer.answer
 
 
-@pytest.mark.parametrize("question", ["Whom did the delegation meet?", "Whom did the US Congressional delegation meet?"])
+def test_the_cited_source_answers_which_body_said_so(answerer) -> None:  # type: ignore[no-untyped-def]
+    """"..., according to an official release by the Ministry of External Affairs": the cited source is who
+    announced it, ahead of the other organisations and places the sentence names."""
+    answer = answerer.ask("Which body announced Jaishankar's visit to the United States?")
+    assert answer.answer == "Ministry of External Affairs"
+
+
+@pytest.mark.parametrize("question", ["Whom did the delegation meet?",
+                                      "Whom did the US Congressional delegation meet?"])
 def test_whoever_the_subject_is_written_with_is_not_its_object(answerer, question: str) -> None:  # type: ignore[no-untyped-def]
     """"US Congressional Delegation led by ... Mike Rogers met Defence Secretary Shri Rajesh Kumar Singh":
     Mike Rogers, written between the subject and its verb, belongs to the delegation, here and in the
