@@ -35,7 +35,9 @@ from qa.spans import (
 
 PROPN, VERB, DET, NUM = POS_ID["PROPN"], POS_ID["VERB"], POS_ID["DET"], POS_ID["NUM"]
 _NOUN_POS = frozenset({PROPN, POS_ID["NOUN"]})
-_MODIFIER_POS = _NOUN_POS | {POS_ID["ADJ"]}
+_PLACE_NAMES = frozenset({"GPE", "LOC", "ORG", "FAC", "NORP", "NP_PROPN"})
+_ADJ = POS_ID["ADJ"]
+_MODIFIER_POS = _NOUN_POS | {_ADJ}
 # Words that may sit between the question's words and an answer next to them: "focus on", "led by the".
 GLUE_POS = frozenset(POS_ID[t] for t in ("ADP", "DET", "PART", "ADV", "AUX", "PUNCT"))
 
@@ -462,6 +464,7 @@ class SpanShape:
     prev_class: str | None  # class of the word before the span (an article skipped), see PREV_CLASSES
     next_class: str | None
     next_word: str | None  # the word right after the span, lower-cased
+    modifier: bool = False  # written as a modifier of the noun right after it ("US" of "US Secretary")
 
 
 def _without_counted(sh: SpanShape, shape: SentenceShape, counted: str) -> SpanShape | None:
@@ -583,6 +586,15 @@ def _shape(span: Span, shape: SentenceShape) -> SpanShape | None:
     if before_tok >= 0 and token_words[before_tok] in ("the", "a", "an"):
         before_tok -= 1
     after_tok = bisect_left(starts, span.end)
+    # "US" of "US Secretary of State", "India" of "India-US engagement": a name written as a modifier of the
+    # noun after it (one space or a hyphen between), which then is what the phrase is about.
+    modifier, nxt = False, after_tok
+    if nxt < len(starts):
+        gap = text[span.end: starts[nxt]]
+        if gap == "" and text[starts[nxt]: starts[nxt] + 1] in "-\u2013" and nxt + 1 < len(starts) and (
+                starts[nxt + 1] == starts[nxt] + 1):
+            gap, nxt = " ", nxt + 1
+        modifier = gap == " " and (pos[nxt] in _NOUN_POS or (pos[nxt] == _ADJ and text[starts[nxt]].isupper()))
     # The phrase's head: its last words, and in "senior members of the US administration" the noun before "of".
     head_words = span_words[-2:] + (span_words[: span_words.index("of")][-1:] if "of" in span_words else [])
     return SpanShape(
@@ -600,7 +612,7 @@ def _shape(span: Span, shape: SentenceShape) -> SpanShape | None:
         role_terms=role_terms, role_words=role_words, source_terms=source_terms,
         prev_class=word_class(token_words[before_tok] if before_tok >= 0 else None, PREV_CLASSES),
         next_class=word_class(token_words[after_tok], NEXT_CLASSES) if after_tok < len(token_words) else None,
-        next_word=token_words[after_tok] if after_tok < len(token_words) else None,
+        next_word=token_words[after_tok] if after_tok < len(token_words) else None, modifier=modifier,
     )
 
 
@@ -866,6 +878,12 @@ class Extractor:
             if info.answer_type is AnswerType.PLACE and sh.locative and kind in ("ORG", "FAC", "NP_PROPN"):
                 fit = max(fit, 0.8)  # "welcome partners to the State Department": a place by its preposition
             misfit = of_subject = False
+            if info.answer_type is AnswerType.PLACE and (
+                    (sh.modifier and kind in _PLACE_NAMES)
+                    or (kind in ("NP", "NP_PROPN") and words(text[span.start: span.end])[-1] in _TITLE_WORDS)):
+                # "US" of "US Secretary of State" or "India-US engagement" describes a person or a thing, and
+                # "US Secretary" names a person: neither places anything.
+                fit, misfit = min(fit, RULED_OUT_FIT), True
             if info.kind_of and kind in _NOT_KINDS_OF_THINGS:
                 fit, misfit = min(fit, RULED_OUT_FIT), True  # "Which edition of X?": not "Marco Rubio"
             if info.object_subject and kind not in ("SENTENCE", "OBJECT") and (

@@ -524,3 +524,33 @@ def test_an_irregular_past_is_its_verb(past: str, verb: str) -> None:
 
     assert stem(past) != stem(verb)
     assert IRREGULAR_VERBS[past] == stem(verb)
+
+
+@pytest.mark.parametrize(
+    ("name", "after", "ruled_out"),
+    [
+        ("US", " Secretary of State", True),  # a modifier of a title: the phrase names a person
+        ("India", "-US engagement", True),  # a modifier joined by a hyphen
+        ("United States", " Congressional", True),
+        ("United States", " from February", False),  # "visit the United States from ...": a place
+        ("Washington", " to explore", False),
+    ],
+)
+def test_a_name_modifying_the_noun_after_it_places_nothing(  # type: ignore[no-untyped-def]
+    answerer, name: str, after: str, ruled_out: bool,
+) -> None:
+    """"Where ...?" is not answered by "US" of "US Secretary of State": the name describes what follows it."""
+    from qa.extractor import RULED_OUT_FIT
+
+    question = "Where did the officials meet?"
+    info = analyse(question)
+    vector = answerer.embed_question(question)
+    every_passage = {row: 0.0 for row in range(len(answerer.index.passages))}
+    sentences = answerer.extractor.score_sentences(info, vector, every_passage)
+    fits = []
+    for span in answerer.extractor.best_spans(info, sentences, top=len(sentences)):
+        text = answerer.index.documents[int(answerer.index.sentences[span.sentence.row, 0])].text
+        if text[span.span.start: span.span.end] == name and text[span.span.end:].startswith(after):
+            fits.append((span.type_fit, span.misfit))
+    assert fits, f"{name!r} before {after!r} is not a candidate"
+    assert all((fit <= RULED_OUT_FIT and misfit) is ruled_out for fit, misfit in fits), fits
