@@ -35,6 +35,7 @@ from qa.spans import (
 
 PROPN, VERB, DET, NUM = POS_ID["PROPN"], POS_ID["VERB"], POS_ID["DET"], POS_ID["NUM"]
 _NOUN_POS = frozenset({PROPN, POS_ID["NOUN"]})
+_OPENING_DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 _PLACE_NAMES = frozenset({"GPE", "LOC", "ORG", "FAC", "NORP", "NP_PROPN"})
 _ADJ = POS_ID["ADJ"]
 _MODIFIER_POS = _NOUN_POS | {_ADJ}
@@ -740,7 +741,8 @@ class Extractor:
         people = [(sh.span.start, sh.span.end) for sh in shape.spans if sh.kind == "PERSON"]
         if info.object_verb and info.answer_type in (AnswerType.OTHER, AnswerType.LIST, AnswerType.PERSON) and (
                 not info.object_subject or info.object_subject.intersection(token_terms)
-                or self._titled_subject(info, sentence.row, token_terms)):
+                or self._titled_subject(info, sentence.row, token_terms)
+                or self._goes_on_about_subject(info, sentence.row, token_terms)):
             # Only where the sentence names the question's subject, by name or by the title the article gives
             # it: "Who did the Broncos beat?" is not answered by whom the Panthers beat.
             # A word inside a name ("Records" in "National Archives and Records Administration") is no verb;
@@ -749,17 +751,28 @@ class Extractor:
                 same_word(t, info.object_verb) or IRREGULAR_VERBS.get(shape.token_words[i]) == info.object_verb)]
             extra.extend(objects_after(text, tokens, verbs, people=info.answer_type is AnswerType.PERSON))
         # "Whom did the delegation meet?" of "Delegation led by ... Mike Rogers met ... Rajesh Kumar Singh":
-        # what is written between the subject and its verb belongs to the subject, not to the object.
-        # So are the words the subject noun is written with ("a United States Congressional delegation").
+        # what is written between the subject and its verb belongs to the subject, not to the object; so do
+        # the words the subject noun is written with ("a United States Congressional delegation") and, for
+        # any object question, a participle's phrase right after it ("led by ...", up to the next verb).
+        # (Everything up to the verb, asked for a thing rather than a person, cost SQuAD 0.0008.)
         subject_phrase: list[tuple[int, int]] = []
-        if info.object_verb and info.answer_type is AnswerType.PERSON:
+        if info.object_verb:
+            n = len(token_terms)
             for i, t in enumerate(token_terms):
                 if t in info.object_subject and t not in info.proper_terms and pos[i] in _NOUN_POS:
                     first = i
                     while first > 0 and pos[first - 1] in _MODIFIER_POS:
                         first -= 1
                     verb = next((v for v in verbs if v > i + 1 and pos[v] == VERB), None)
-                    subject_phrase.append((starts[first], starts[verb] if verb is not None else int(tokens[i][1])))
+                    if verb is not None and info.answer_type is AnswerType.PERSON:
+                        subject_phrase.append((starts[first], starts[verb]))
+                    elif i + 1 < n and pos[i + 1] == VERB and token_terms[i + 1] != info.object_verb:
+                        # "delegation led by ... Mike Rogers, along with ... Sergio Gor, holding ...": the
+                        # participle's phrase runs to the next verb.
+                        later = next((k for k in range(i + 2, n) if pos[k] == VERB), None)
+                        subject_phrase.append((starts[first], starts[later] if later is not None else shape.end))
+                    elif info.answer_type is AnswerType.PERSON:
+                        subject_phrase.append((starts[first], int(tokens[i][1])))
         objects = [(sp.start, sp.end) for sp in extra if sp.kind == "OBJECT"]
         pair_question = info.answer_type is AnswerType.PERSON and info.head in PAIR_HEADS
         if pair_question:
@@ -890,7 +903,11 @@ class Extractor:
                     info.object_subject & info.proper_terms & sh.stems):
                 # "What did Jaishankar and Rubio agree on?": a phrase naming the subject is not its object.
                 fit, misfit = min(fit, RULED_OUT_FIT), True
-            if kind not in ("SENTENCE", "OBJECT") and any(a <= span.start and span.end <= b for a, b in subject_phrase):
+            if info.object_verb and info.answer_type is AnswerType.OTHER and (
+                    kind == "PERSON" or (kind in ("NP", "NP_PROPN") and any(
+                        span.start <= a and b <= span.end for a, b in people))):
+                fit, misfit = min(fit, RULED_OUT_FIT), True  # "What did they discuss?" asks what, not with whom
+            if kind not in ("SENTENCE", "OBJECT") and any(a <= span.start < b for a, b in subject_phrase):
                 fit, misfit, of_subject = min(fit, RULED_OUT_FIT), True, True
             if (kind in ("ORG", "NP_PROPN") and info.answer_type is not AnswerType.DEFINITION
                     and sh.next_word in _TITLE_WORDS and text[span.end + 1: span.end + 2].isupper()):
@@ -1002,6 +1019,17 @@ class Extractor:
     def _span_key(self, scored: ScoredSpan) -> tuple[int, str]:
         doc = self.terms.doc_of[scored.sentence.row]
         return doc, self.index.documents[doc].text[scored.span.start: scored.span.end]
+
+    def _goes_on_about_subject(self, info: QuestionInfo, row: int, token_terms: list[str]) -> bool:
+        """Whether the sentence opens on "The <noun>" right after a sentence naming the question's subject:
+        "... a Congressional delegation ... holding discussions with ... . The meeting, held on January 27,
+        featured wide-ranging discussions on ..." goes on about the delegation's meeting."""
+        shape = self.sentence_shape(row)
+        if row == 0 or len(token_terms) < 2 or shape.token_words[0] not in _OPENING_DEFINITE:
+            return False
+        if self.terms.doc_of[row - 1] != self.terms.doc_of[row]:
+            return False
+        return bool(info.object_subject.intersection(self.sentence_shape(row - 1).token_terms))
 
     def _titled_subject(self, info: QuestionInfo, row: int, token_terms: list[str]) -> bool:
         """Whether the sentence names the question's subject by a title the article gives that person ("the

@@ -554,3 +554,50 @@ def test_a_name_modifying_the_noun_after_it_places_nothing(  # type: ignore[no-u
             fits.append((span.type_fit, span.misfit))
     assert fits, f"{name!r} before {after!r} is not a candidate"
     assert all((fit <= RULED_OUT_FIT and misfit) is ruled_out for fit, misfit in fits), fits
+
+
+@pytest.fixture(scope="module")
+def mission_answerer(tmp_path_factory: pytest.TempPathFactory, single_thread_torch: None):  # type: ignore[no-untyped-def]
+    """A real answerer over a short report whose second sentence goes on about the first one's subject."""
+    from qa.answerer import Answerer
+
+    root = tmp_path_factory.mktemp("mission")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "mission.txt").write_text(
+        "Mayor visits port\n\n"
+        "A trade mission led by Mayor Ellen Park arrived in Halifax on Monday with business leaders from "
+        "Ontario. The visit featured discussions on port investment and new ferry links, according to the "
+        "city council. A fishing fleet docked on Tuesday. The weather featured discussions on rain.\n",
+        encoding="utf-8")
+    return Answerer(root / "corpus", root / "index").load()
+
+
+def _candidates(answerer, question: str) -> dict[str, dict[str, bool]]:  # type: ignore[no-untyped-def]
+    """Each candidate's text -> {kind: misfit}, over every sentence of the corpus."""
+    info = analyse(question)
+    vector = answerer.embed_question(question)
+    every_passage = {row: 0.0 for row in range(len(answerer.index.passages))}
+    sentences = answerer.extractor.score_sentences(info, vector, every_passage)
+    out = {}
+    for span in answerer.extractor.best_spans(info, sentences, top=len(sentences)):
+        text = answerer.index.documents[int(answerer.index.sentences[span.sentence.row, 0])].text
+        out.setdefault(text[span.span.start: span.span.end], {})[span.span.kind] = span.misfit
+    return out
+
+
+def test_a_sentence_opening_on_the_goes_on_about_the_subject_before(mission_answerer) -> None:  # type: ignore[no-untyped-def]
+    """"A trade mission ... . The visit featured discussions on <...>": "The visit" is the mission's, so the
+    object of "discussions" answers "What did the trade mission discuss?"; "The weather ..." follows a
+    sentence about a fleet, not the mission, and offers no object."""
+    candidates = _candidates(mission_answerer, "What did the trade mission discuss?")
+    assert "OBJECT" in candidates.get("port investment and new ferry links", {})
+    assert "OBJECT" not in candidates.get("rain", {})
+
+
+def test_what_is_written_with_the_subject_is_not_its_object(mission_answerer) -> None:  # type: ignore[no-untyped-def]
+    """"A trade mission led by Mayor Ellen Park arrived ...": the mayor and the clause she leads belong to the
+    subject; and "What did they discuss?" asks what, so a person is ruled out anyway."""
+    candidates = _candidates(mission_answerer, "What did the trade mission discuss?")
+    assert candidates["Ellen Park"]["PERSON"] and all(candidates["Mayor Ellen Park"].values())
+    assert all(all(kinds.values()) for text, kinds in candidates.items() if text.startswith("led by"))
+    assert not candidates["port investment and new ferry links"]["OBJECT"]
