@@ -891,6 +891,8 @@ class Extractor:
             if info.answer_type is AnswerType.PLACE and sh.locative and kind in ("ORG", "FAC", "NP_PROPN"):
                 fit = max(fit, 0.8)  # "welcome partners to the State Department": a place by its preposition
             misfit = of_subject = False
+            if settlement and is_country(text[span.start: span.end]):
+                misfit = True  # "In which city ...?": "Australia" answers only when no city is a candidate
             if info.answer_type is AnswerType.PLACE and (
                     (sh.modifier and kind in _PLACE_NAMES)
                     or (kind in ("NP", "NP_PROPN") and words(text[span.start: span.end])[-1] in _TITLE_WORDS)):

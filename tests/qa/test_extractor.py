@@ -388,6 +388,8 @@ def test_a_country_does_not_fit_which_city(answerer, question: str, country_fit:
             assert fit > COUNTRY_AS_CITY_FIT
     if country_fit == "low":
         assert _features(answerer, question, "Washington")["type_fit"] == 1.0
+        # ...and with Washington a candidate, a country answers only when no city is left.
+        assert _candidates(answerer, question)["Australia"]["GPE"]
 
 
 def test_what_will_someone_do_is_answered_by_the_verb_phrase(answerer) -> None:  # type: ignore[no-untyped-def]
