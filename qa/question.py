@@ -232,6 +232,12 @@ _CLOSING_VERB = re.compile(
     r"across|through))*\W*$")
 
 
+_ABOUT = re.compile(r"\sabout\W*$")
+# Nouns for people talking together: what they were about is what was discussed.
+_TALK_NOUNS = frozenset("talks talk discussions discussion meeting meetings negotiations consultations "
+                        "conversation conversations dialogue summit".split())
+
+
 _NAMED_SUBJECT = re.compile(r"(?:[A-Z][\w.'-]*\s+)+([a-z][a-z-]+)\b")
 
 
@@ -252,6 +258,10 @@ def _object_verb(text: str) -> tuple[str | None, frozenset[str]]:
 
 
 def _object_verb_word(text: str, lower: str, auxiliary: str, subject_start: int) -> str | None:
+    if auxiliary in _BE and _ABOUT.search(lower, subject_start):
+        # "What were the talks between the delegation and the Defence Secretary about?" asks what they
+        # discussed ("discussions on <...>"); "What is the report about?" asks what follows "about".
+        return "discuss" if _TALK_NOUNS.intersection(words(lower[subject_start:])[:4]) else "about"
     if auxiliary in _BE:
         # "What is Johnson & Johnson offering ...?" and "What was the meeting focused on?" ask for an object;
         # "What was the film called?" and "What is HASC?" do not (and pay no tagger).

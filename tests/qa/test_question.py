@@ -285,6 +285,9 @@ def test_counted(question: str, counted: str | None) -> None:
         ("What is Johnson & Johnson offering Guidant's shareholders?", "offer", {"johnson"}),  # progressive
         ("What kind of minerals was the Finance Ministerial particularly focused on?", "focus",
          {"financ", "ministeri", "particular"}),  # a participle and its particle close the question
+        # "What were <talks> about?" asks what was discussed; "What is <a thing> about?" what follows "about".
+        ("What were the talks with the Defence Secretary about?", "discuss", {"talk", "defenc", "secretari"}),
+        ("What was the protest in Antigone about?", "about", {"protest", "antigon"}),
         # Not object questions: the auxiliary's subject is the one asked for, or the question asks an action.
         ("What was the film called?", None, set()),
         ("What is HASC?", None, set()),
