@@ -81,6 +81,9 @@ OBJECT_BONUS = 0.5
 # Affairs": the source a sentence cites, when it fits the asked kind at least CITED_SOURCE_MIN_FIT, is put
 # ahead of the sentence's other spans by this (hand-set: SQuAD cites no sources, so no fit saw it).
 CITED_SOURCE_BONUS = 1.0
+# "Who accompanied the delegation?" of "... delegation led by ..., along with <Sergio Gor>, holding ...": the
+# person "along with" names is put this far ahead (hand-set, as above: no fitted feature reads the phrase).
+COMPANY_BONUS = 1.5
 CITED_SOURCE_MIN_FIT = 0.8
 # A noun for people followed by the phrase that says which ones ("partners <from across the globe>", "members
 # <of the US administration>"): "whom" is answered with that phrase, so the bare noun fits less.
@@ -404,6 +407,7 @@ ORG_KIND_MISMATCH_FIT = 0.2
 # A name written right before a capitalised title word ("External Affairs Minister", "Defence Secretary") is
 # the portfolio of a title, neither a person nor an organisation.
 _TITLE_WORDS = frozenset(w for w, kind in HEAD_TYPES.items() if kind is AnswerType.PERSON)
+_TITLE_STEMS = frozenset(stem(w) for w in _TITLE_WORDS)
 
 
 def _quoted(text: str, sentence_start: int, at: int) -> bool:
@@ -541,6 +545,7 @@ def _owned_by(role_words: tuple[str, ...], owner: str, title_terms: frozenset[st
 # "According to a release by the US Department of the Treasury, ...": the span sits in the phrase citing
 # the statement's source (the phrase runs from "according to" to the next comma or sentence break).
 _ACCORDING_TO = re.compile(r"\b[Aa]ccording to\b[^,;:.!?\"\u201c\u201d]*$")
+_COMPANY_PHRASE = re.compile(r"\b(?:(?:[Aa]long|[Tt]ogether) with|accompanied by|joined by)\b")
 _PHRASE_END = re.compile(r"[,;:.!?\"\u201c\u201d]")
 
 
@@ -774,6 +779,7 @@ class Extractor:
                     elif info.answer_type is AnswerType.PERSON:
                         subject_phrase.append((starts[first], int(tokens[i][1])))
         objects = [(sp.start, sp.end) for sp in extra if sp.kind == "OBJECT"]
+        company, accompanied = self._company(info, shape, people) if info.company else (set(), set())
         pair_question = info.answer_type is AnswerType.PERSON and info.head in PAIR_HEADS
         if pair_question:
             # "Which pair won ...?": two people named together ("Karol Kucera and Karina Habsudova").
@@ -909,7 +915,15 @@ class Extractor:
                     kind == "PERSON" or (kind in ("NP", "NP_PROPN") and any(
                         span.start <= a and b <= span.end for a, b in people))):
                 fit, misfit = min(fit, RULED_OUT_FIT), True  # "What did they discuss?" asks what, not with whom
-            if kind not in ("SENTENCE", "OBJECT") and any(a <= span.start < b for a, b in subject_phrase):
+            if (kind == "PERSON" and info.answer_type is AnswerType.PERSON and not info.identity
+                    and not info.title_terms and sh.role_terms and (sh.role_terms - _COUNTRY_STEMS)
+                    and (sh.role_terms - _COUNTRY_STEMS) <= info.proper_terms
+                    and not sh.role_terms & info.type_words and sh.role_terms & _TITLE_STEMS):
+                # "Who joined the delegation in its talks with the Defence Secretary?": the person the article
+                # titles "Defence Secretary" is named by the question, not asked for.
+                fit, misfit = min(fit, RULED_OUT_FIT), True
+            if kind not in ("SENTENCE", "OBJECT") and (
+                    any(a <= span.start < b for a, b in subject_phrase) or (span.start, span.end) in accompanied):
                 fit, misfit, of_subject = min(fit, RULED_OUT_FIT), True, True
             if (kind in ("ORG", "NP_PROPN") and info.answer_type is not AnswerType.DEFINITION
                     and sh.next_word in _TITLE_WORDS and text[span.end + 1: span.end + 2].isupper()):
@@ -1015,12 +1029,33 @@ class Extractor:
                 linear += OBJECT_BONUS  # ...and so is the person an object names ("met <... Rajesh Kumar Singh>")
             if info.asks_source and sh.source_terms is not None and fit >= CITED_SOURCE_MIN_FIT:
                 linear += CITED_SOURCE_BONUS
+            if (span.start, span.end) in company:
+                linear += COMPANY_BONUS  # "Who accompanied the delegation?": "..., along with <Sergio Gor>, ..."
             scored.append(ScoredSpan(sentence, span, linear, fit, f, linear, misfit, of_subject))
         return scored
 
     def _span_key(self, scored: ScoredSpan) -> tuple[int, str]:
         doc = self.terms.doc_of[scored.sentence.row]
         return doc, self.index.documents[doc].text[scored.span.start: scored.span.end]
+
+    @staticmethod
+    def _company(info: QuestionInfo, shape: SentenceShape, people: list[tuple[int, int]],
+                 ) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+        """Who went with whom, by "X, along with Y, ...": the people after "along with" (up to the next comma)
+        and the person named last before it. "Who accompanied X?" is answered by the first, and the second
+        is the one accompanied; "Whom did Y accompany?" the other way round. Returns (answers, ruled out)."""
+        answers: set[tuple[int, int]] = set()
+        ruled_out: set[tuple[int, int]] = set()
+        text = shape.text
+        for match in _COMPANY_PHRASE.finditer(text, shape.start, shape.end):
+            stop = _PHRASE_END.search(text, match.end(), shape.end)
+            end = stop.start() if stop else shape.end
+            going = {(a, b) for a, b in people if match.end() <= a < end}
+            before = [(a, b) for a, b in people if b <= match.start()]
+            joined = {max(before, key=lambda p: p[1])} if before else set()
+            answers |= going if info.company == "who" else joined
+            ruled_out |= joined if info.company == "who" else going
+        return answers, ruled_out
 
     def _goes_on_about_subject(self, info: QuestionInfo, row: int, token_terms: list[str]) -> bool:
         """Whether the sentence opens on "The <noun>" right after a sentence naming the question's subject:

@@ -128,6 +128,9 @@ class QuestionInfo:
     # sentence writes after that verb ("discussions on <...>"), not a name written before it.
     object_verb: str | None = None
     object_subject: frozenset[str] = frozenset()  # that subject's terms ("ministeri"); none for "they"
+    # "Who accompanied the delegation?" ("who"), "Whom did Sergio Gor accompany?" ("whom"): a question about
+    # who went with whom, which news writes "X, along with Y, ..." (see qa.extractor's company rule).
+    company: str | None = None
 
     @property
     def wants_list(self) -> bool:
@@ -232,6 +235,9 @@ _CLOSING_VERB = re.compile(
     r"across|through))*\W*$")
 
 
+_COMPANY_VERB = re.compile(r"\b(?:accompan(?:y|ies|ied|ying)|join(?:s|ed|ing)?|(?:went|came|go|come|travel(?:l?ed)?)"
+                           r"\s+along)\b")
+_COMPANY_STEMS = frozenset({stem("accompany"), stem("join")})
 _ABOUT = re.compile(r"\sabout\W*$")
 # Nouns for people talking together: what they were about is what was discussed.
 _TALK_NOUNS = frozenset("talks talk discussions discussion meeting meetings negotiations consultations "
@@ -445,7 +451,11 @@ def analyse(question: str) -> QuestionInfo:
     if object_verb and kind is AnswerType.DEFINITION and re.match(r"^what (?:is|are|was|were) ", lower) and not (
             _ROLE_WORDS.search(lower)):
         kind = AnswerType.OTHER  # "What was the meeting focused on?" asks for what it focused on, not what it is
+    company = None
+    if kind is AnswerType.PERSON and _COMPANY_VERB.search(lower):
+        company = "whom" if object_verb in _COMPANY_STEMS else None if object_verb else "who"
     return QuestionInfo(
+        company=company,
         proper_terms=frozenset(capitalised_terms(text, skip_first=True)),
         names=tuple(question_names(text)),
         identity=bool(re.match(r"^(who|whom)\s+(is|was|are|were)\b", lower)),

@@ -335,3 +335,32 @@ def test_which_edition_is_answered_by_the_word_before_the_thing(answerer) -> Non
     written before it, and not Marco Rubio, who holds it."""
     answer = answerer.ask("Which edition of the Critical Minerals Ministerial is being held on February 4?")
     assert answer.answer == "inaugural"
+
+
+@pytest.fixture(scope="module")
+def delegation_answerer(tmp_path_factory: pytest.TempPathFactory, single_thread_torch: None):  # type: ignore[no-untyped-def]
+    """A real answerer over one sentence saying who went along with whom, and whom they met."""
+    from qa.answerer import Answerer
+
+    root = tmp_path_factory.mktemp("delegation")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "port.txt").write_text(
+        "Port talks\n\nA trade delegation led by Mayor Ellen Park, along with harbour director Ravi Shah, held "
+        "talks with Transport Minister Tom Reyes in Halifax on Monday. Minister Reyes later met union leader "
+        "Ana Ortiz.\n", encoding="utf-8")
+    return Answerer(root / "corpus", root / "index").load()
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Who accompanied the trade delegation?", {"Ravi Shah"}),  # named after "along with"
+        ("Whom did Ravi Shah accompany?", {"Ellen Park"}),  # named last before it
+        # The person the article titles "Transport Minister" is named by the question, not asked for...
+        ("Who held talks with the Transport Minister?", {"Ellen Park", "Mayor Ellen Park", "Ravi Shah"}),
+        # ...unless the question asks who holds the title.
+        ("Who is the Transport Minister?", {"Tom Reyes"}),
+    ],
+)
+def test_who_went_with_whom(delegation_answerer, question: str, expected: set[str]) -> None:  # type: ignore[no-untyped-def]
+    assert delegation_answerer.ask(question).answer in expected
