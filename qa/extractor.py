@@ -810,6 +810,10 @@ class Extractor:
         head_kin = HEAD_KIN.get(head_stem, frozenset({head_stem})) if head_stem else frozenset()
         # "Which <noun>" whose noun names no person, time, place, organisation or number: a thing.
         thing_head = info.answer_type is AnswerType.OTHER and head_stem is not None
+        # "Which pact came up in the talks?": when the sentence holds a phrase ending on the asked noun or its
+        # kin ("... Framework Agreement"), the people it names are not the thing asked for.
+        # (Only for nouns of a known kin group: "Which scholar ...?" is a person the lexicon does not know.)
+        kin_named = thing_head and head_stem in HEAD_KIN and any(sh.last_stem in head_kin for sh in shapes)
         is_date = info.answer_type is AnswerType.DATE
         settlement = info.answer_type is AnswerType.PLACE and info.head in SETTLEMENT_HEADS
         counting = info.answer_type is AnswerType.NUMBER and info.counts
@@ -897,6 +901,8 @@ class Extractor:
             if info.answer_type is AnswerType.PLACE and sh.locative and kind in ("ORG", "FAC", "NP_PROPN"):
                 fit = max(fit, 0.8)  # "welcome partners to the State Department": a place by its preposition
             misfit = of_subject = False
+            if kin_named and kind == "PERSON":
+                fit, misfit = min(fit, RULED_OUT_FIT), True
             if settlement and is_country(text[span.start: span.end]):
                 misfit = True  # "In which city ...?": "Australia" answers only when no city is a candidate
             if info.answer_type is AnswerType.PLACE and (

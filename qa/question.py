@@ -356,6 +356,8 @@ def tagged_head(question: str) -> str | None:
                 continue  # "what kind of agreement": the noun after "of" is the head
             if head is None and later.lower() == "of":
                 continue
+            if later in ("-", "\u2013") and head is not None:
+                continue  # "India-US defence pact": a hyphenated modifier goes on to the noun
             if pos in _NOUNS:
                 head = later.lower()
             elif head is not None or pos in ("AUX", "ADP", "PUNCT", "PRON"):

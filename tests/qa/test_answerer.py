@@ -337,6 +337,13 @@ def test_which_edition_is_answered_by_the_word_before_the_thing(answerer) -> Non
     assert answer.answer == "inaugural"
 
 
+def test_which_pact_is_no_person_when_an_agreement_is_named(answerer) -> None:  # type: ignore[no-untyped-def]
+    """"Which ... defence pact ...?" is answered by the phrase ending on "Agreement" (a pact's kin), not by the
+    people named in the same sentence."""
+    answer = answerer.ask("Which recently finalised India-US defence pact came up in the talks with the delegation?")
+    assert answer.answer is not None and answer.answer.endswith("Major Defence Partnership Framework Agreement")
+
+
 @pytest.fixture(scope="module")
 def delegation_answerer(tmp_path_factory: pytest.TempPathFactory, single_thread_torch: None):  # type: ignore[no-untyped-def]
     """A real answerer over one sentence saying who went along with whom, and whom they met."""

@@ -145,6 +145,7 @@ def test_who_is_title_asks_for_a_person(question: str, expected: AnswerType) -> 
         pytest.param("Which ancient stone bridge collapsed?", "bridge", id="tagged-after-adjectives"),
         pytest.param("What kind of agreement was signed?", "agreement", id="kind-of"),
         pytest.param("What type of engine does it use?", "engine", id="type-of"),
+        pytest.param("Which recently finalised India-US defence pact came up?", "pact", id="hyphenated-modifier"),
     ],
 )
 def test_head_noun(question: str, head: str | None) -> None:
