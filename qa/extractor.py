@@ -903,6 +903,9 @@ class Extractor:
             misfit = of_subject = False
             if kin_named and kind == "PERSON":
                 fit, misfit = min(fit, RULED_OUT_FIT), True
+            if thing_head and kind == "CLAUSE" and info.wh == "which":
+                # "On which platform ...?" names a thing: "X", not "said in a post on X that ...".
+                fit, misfit = min(fit, RULED_OUT_FIT), True
             if settlement and is_country(text[span.start: span.end]):
                 misfit = True  # "In which city ...?": "Australia" answers only when no city is a candidate
             if info.answer_type is AnswerType.PLACE and (

@@ -603,3 +603,13 @@ def test_what_is_written_with_the_subject_is_not_its_object(mission_answerer) ->
     assert candidates["Ellen Park"]["PERSON"] and all(candidates["Mayor Ellen Park"].values())
     assert all(all(kinds.values()) for text, kinds in candidates.items() if text.startswith("led by"))
     assert not candidates["port investment and new ferry links"]["OBJECT"]
+
+
+@pytest.mark.parametrize(("question", "ruled_out"), [
+    ("On which platform did the State Department post about the agenda?", True),  # "which <thing>": a noun
+    ("What did the State Department say in its post on X?", False),  # "what" may be answered by a clause
+])
+def test_which_thing_is_not_answered_by_a_clause(answerer, question: str, ruled_out: bool) -> None:  # type: ignore[no-untyped-def]
+    clauses = [kinds["CLAUSE"] for text, kinds in _candidates(answerer, question).items()
+               if "CLAUSE" in kinds and text.startswith("said in a post on X")]
+    assert clauses and all(misfit is ruled_out for misfit in clauses)
