@@ -21,7 +21,7 @@ import numpy as np
 from index.annotator import ENTITY_LABELS, POS_ID
 from index.lexical import COUNTRIES, STOP_WORDS, capitalised_terms, country_words, is_country, stem, terms, words
 from index.store import LoadedIndex
-from qa.question import HEAD_KIN, HEAD_TYPES, AnswerType, QuestionInfo
+from qa.question import HEAD_KIN, HEAD_TYPES, TOPIC_STEMS, AnswerType, QuestionInfo, same_word
 from qa.spans import (
     Span,
     acronym_expansions,
@@ -272,6 +272,24 @@ class ScoredSpan:
     of_subject: bool = False
 
 
+_TOPIC_SET = frozenset(TOPIC_STEMS)
+
+
+def with_topic(info: QuestionInfo, found: frozenset[str] | set[str]) -> frozenset[str] | set[str]:
+    """A sentence's terms, holding the question's verb when that verb says what something is about
+    ("concentrate") and the sentence says so in other words ("focus"): the words are the question's."""
+    if info.object_verb in _TOPIC_SET and info.object_verb not in found and not _TOPIC_SET.isdisjoint(found):
+        return frozenset(found) | {info.object_verb}
+    return found
+
+
+def topic_terms(info: QuestionInfo, token_terms: list[str]) -> list[str]:
+    """Token terms with each word of the topic class read as the question's topic verb (see with_topic)."""
+    if info.object_verb not in _TOPIC_SET or info.object_verb in token_terms:
+        return token_terms
+    return [info.object_verb if t in _TOPIC_SET else t for t in token_terms]
+
+
 class SentenceTerms:
     """Per-sentence term lists and corpus idf, computed once when the answerer loads."""
 
@@ -309,7 +327,8 @@ class SentenceTerms:
         for r in (row - 1, row, row + 1):
             if 0 <= r < len(self.sets) and self.doc_of[r] == doc:
                 near.update(self.sets[r])
-        in_doc = self.doc_sets.get(doc, frozenset())
+        near = set(with_topic(info, near))
+        in_doc = with_topic(info, self.doc_sets.get(doc, frozenset()))
         weights = {t: self.weight(t) for t in info.terms}
         total = sum(weights.values()) or 1.0
         return (sum(w for t, w in weights.items() if t in near) / total,
@@ -523,15 +542,6 @@ IRREGULAR_VERBS = {past: stem(verb) for verb, pasts in {
 }.items() for past in pasts.split()}
 
 
-def same_word(term: str, asked: str) -> bool:
-    """A sentence's term is the question's (stemmed) word, or its noun or verb: the stemmer leaves
-    "emphasis" (emphasise) and "emphasi" (emphasis) apart, one a long prefix of the other."""
-    if term == asked:
-        return True
-    short, long_ = sorted((term, asked), key=len)
-    return len(short) >= 6 and long_.startswith(short) and len(long_) - len(short) <= 2
-
-
 def _owned_by(role_words: tuple[str, ...], owner: str, title_terms: frozenset[str]) -> bool:
     """Whether a title ("US Ambassador to India") can belong to `owner` ("india"): false when a country
     other than the owner is written before the title's own words, where a title names whose it is."""
@@ -660,7 +670,7 @@ class Extractor:
         features[:, 6:8] = 0.0
         q_numbers = [t for t in info.terms if any(ch.isdigit() for ch in t)]
         for i, (row, d) in enumerate(zip(order, dense, strict=True)):
-            found = self.terms.sets[row]
+            found = with_topic(info, self.terms.sets[row])
             features[i, 0] = float(d)
             capitals = self.terms.capitalised[row]
             titles = self.titles_in(self.terms.doc_of[row]) if name_terms else {}
@@ -716,13 +726,14 @@ class Extractor:
             return []
         # Where the question's words sit in this sentence, by token position.
         q_terms = set(info.terms)
-        positions = [i for i, t in enumerate(token_terms) if t in q_terms]
+        asked_terms = topic_terms(info, token_terms)
+        positions = [i for i, t in enumerate(asked_terms) if t in q_terms]
         q_weight = {t: self.terms.weight(t) for t in q_terms}
         q_total = sum(q_weight.values()) or 1.0
 
         def coverage(lo: int, hi: int, skip_lo: int = -1, skip_hi: int = -2) -> float:
             """Idf-weighted share of the question's terms among tokens lo..hi, outside skip_lo..skip_hi."""
-            found = {token_terms[p] for p in positions if lo <= p <= hi and not skip_lo <= p <= skip_hi}
+            found = {asked_terms[p] for p in positions if lo <= p <= hi and not skip_lo <= p <= skip_hi}
             return sum(q_weight[t] for t in found) / q_total
 
         # The best 12-token window: where the sentence is most like the question.
@@ -754,6 +765,10 @@ class Extractor:
             # "met" is "meet" (IRREGULAR_VERBS).
             verbs = [i for i, t in enumerate(token_terms) if pos[i] != PROPN and (
                 same_word(t, info.object_verb) or IRREGULAR_VERBS.get(shape.token_words[i]) == info.object_verb)]
+            if not verbs and info.object_verb in _TOPIC_SET:
+                # "What will the Ministerial concentrate on?" of "The Ministerial will focus on <...>": a sentence
+                # without the question's own verb says what something is about with another word of the kind.
+                verbs = [i for i, t in enumerate(token_terms) if pos[i] != PROPN and t in _TOPIC_SET]
             extra.extend(objects_after(text, tokens, verbs, people=info.answer_type is AnswerType.PERSON))
         # "Whom did the delegation meet?" of "Delegation led by ... Mike Rogers met ... Rajesh Kumar Singh":
         # what is written between the subject and its verb belongs to the subject, not to the object; so do

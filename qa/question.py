@@ -244,6 +244,28 @@ _TALK_NOUNS = frozenset("talks talk discussions discussion meeting meetings nego
                         "conversation conversations dialogue summit".split())
 
 
+def same_word(term: str, asked: str) -> bool:
+    """A sentence's term is the question's (stemmed) word, or its noun or verb: the stemmer leaves
+    "emphasis" (emphasise) and "emphasi" (emphasis) apart, one a long prefix of the other."""
+    if term == asked:
+        return True
+    short, long_ = sorted((term, asked), key=len)
+    return len(short) >= 6 and long_.startswith(short) and len(long_) - len(short) <= 2
+
+
+# Words saying what something is about: "What did the meeting cover?", "What will it concentrate on?" and
+# "What did the talks emphasise?" are answered by what follows any of them ("focus on <...>", "discussions
+# on <...>", "with emphasis on <...>").
+TOPIC_STEMS = tuple(sorted({stem(w) for w in (
+    "focus concentrate centre center cover discuss discussions talks address emphasis emphasise emphasize "
+    "stress highlight tackle").split()}))
+# "What issues will the Ministerial concentrate on?": a noun between the question word and the auxiliary,
+# taken for an object question only when the verb is one of those (other verbs cost SQuAD).
+_TOPIC_QUESTION = re.compile(
+    r"^(?:[^,]*,\s*)?(?:what|which)\s+[a-z-]+\s+(did|does|do|will|would|can|could|should|has|have|had|is|are|was|"
+    r"were)\s+(\S+)")
+
+
 _NAMED_SUBJECT = re.compile(r"(?:[A-Z][\w.'-]*\s+)+([a-z][a-z-]+)\b")
 
 
@@ -252,11 +274,13 @@ def _object_verb(text: str) -> tuple[str | None, frozenset[str]]:
     auxiliary and the verb (none for a pronoun)."""
     lower = text.lower()
     opening = _OBJECT_QUESTION.match(lower)
+    topic_only = opening is None
+    opening = opening or _TOPIC_QUESTION.match(lower)
     if not opening:
         return None, frozenset()
     subject_start = opening.start(2)
     verb = _object_verb_word(text, lower, opening.group(1), subject_start)
-    if verb is None:
+    if verb is None or (topic_only and not any(same_word(stem(verb), x) for x in TOPIC_STEMS)):
         return None, frozenset()
     at = lower.find(verb, subject_start)
     subject = words(text[subject_start: at if at >= 0 else len(text)])

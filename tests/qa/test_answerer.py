@@ -337,6 +337,23 @@ def test_which_edition_is_answered_by_the_word_before_the_thing(answerer) -> Non
     assert answer.answer == "inaugural"
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What topics will the Ministerial centre on?", "supply chain resilience"),  # "will focus on <...>"
+        ("What will the Critical Minerals Ministerial concentrate on?", "supply chain resilience"),
+        ("What did the January 27 meeting address?", "deepening defence industry collaboration"),  # "discussions on"
+    ],
+)
+def test_a_word_saying_what_something_is_about_stands_for_another(  # type: ignore[no-untyped-def]
+    answerer, question: str, expected: str,
+) -> None:
+    """"Concentrate on", "centre on", "address": the article says "focus on" or "discussions on"; what follows
+    answers, with the confidence of a sentence that uses the question's word."""
+    answer = answerer.ask(question)
+    assert answer.answer is not None and answer.answer.startswith(expected), answer.answer
+
+
 def test_which_pact_is_no_person_when_an_agreement_is_named(answerer) -> None:  # type: ignore[no-untyped-def]
     """"Which ... defence pact ...?" is answered by the phrase ending on "Agreement" (a pact's kin), not by the
     people named in the same sentence."""

@@ -289,6 +289,9 @@ def test_counted(question: str, counted: str | None) -> None:
         # "What were <talks> about?" asks what was discussed; "What is <a thing> about?" what follows "about".
         ("What were the talks with the Defence Secretary about?", "discuss", {"talk", "defenc", "secretari"}),
         ("What was the protest in Antigone about?", "about", {"protest", "antigon"}),
+        # A noun after "what": an object question only when the verb says what something is about.
+        ("What issues will the Ministerial concentrate on?", "concentr", {"ministeri"}),
+        ("Which team did the Broncos beat?", None, set()),
         # Not object questions: the auxiliary's subject is the one asked for, or the question asks an action.
         ("What was the film called?", None, set()),
         ("What is HASC?", None, set()),
