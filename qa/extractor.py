@@ -918,7 +918,7 @@ class Extractor:
             misfit = of_subject = False
             if kin_named and kind == "PERSON":
                 fit, misfit = min(fit, RULED_OUT_FIT), True
-            if thing_head and kind == "CLAUSE" and info.wh == "which":
+            if thing_head and kind in ("CLAUSE", "REASON") and (info.wh == "which" or head_stem in HEAD_KIN):
                 # "On which platform ...?" names a thing: "X", not "said in a post on X that ...".
                 fit, misfit = min(fit, RULED_OUT_FIT), True
             if settlement and is_country(text[span.start: span.end]):

@@ -613,3 +613,12 @@ def test_which_thing_is_not_answered_by_a_clause(answerer, question: str, ruled_
     clauses = [kinds["CLAUSE"] for text, kinds in _candidates(answerer, question).items()
                if "CLAUSE" in kinds and text.startswith("said in a post on X")]
     assert clauses and all(misfit is ruled_out for misfit in clauses)
+
+
+def test_what_agreements_is_not_answered_by_a_purpose(answerer) -> None:  # type: ignore[no-untyped-def]
+    """"What agreements ...?" asks for things of a known kind: "to explore ways to strengthen ..." (a purpose) is
+    ruled out, as a clause is for "which <thing>"."""
+    reasons = [kinds["REASON"] for text, kinds in _candidates(
+        answerer, "What agreements were signed at the Finance Ministerial in Washington?").items()
+        if "REASON" in kinds and text.startswith("to explore ways")]
+    assert reasons and all(reasons)
