@@ -54,3 +54,19 @@ def answerer(seed_dirs: tuple[Path, Path], single_thread_torch: None):  # type: 
 
     corpus_dir, index_dir = seed_dirs
     return Answerer(corpus_dir, index_dir).load()
+
+
+
+@pytest.fixture(scope="session")
+def answerer_over(tmp_path_factory: pytest.TempPathFactory, single_thread_torch: None):  # type: ignore[no-untyped-def]
+    """A factory of real answerers, each over one small article (`text`: a title line, a blank line, the
+    body), for rules the seed has no example of."""
+    from qa.answerer import Answerer
+
+    def build(name: str, text: str):  # type: ignore[no-untyped-def]
+        root = tmp_path_factory.mktemp(name)
+        (root / "corpus").mkdir()
+        (root / "corpus" / f"{name}.txt").write_text(text, encoding="utf-8")
+        return Answerer(root / "corpus", root / "index").load()
+
+    return build

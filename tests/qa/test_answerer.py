@@ -362,17 +362,12 @@ def test_which_pact_is_no_person_when_an_agreement_is_named(answerer) -> None:  
 
 
 @pytest.fixture(scope="module")
-def delegation_answerer(tmp_path_factory: pytest.TempPathFactory, single_thread_torch: None):  # type: ignore[no-untyped-def]
+def delegation_answerer(answerer_over):  # type: ignore[no-untyped-def]
     """A real answerer over one sentence saying who went along with whom, and whom they met."""
-    from qa.answerer import Answerer
-
-    root = tmp_path_factory.mktemp("delegation")
-    (root / "corpus").mkdir()
-    (root / "corpus" / "port.txt").write_text(
+    return answerer_over("port", (
         "Port talks\n\nA trade delegation led by Mayor Ellen Park, along with harbour director Ravi Shah, held "
         "talks with Transport Minister Tom Reyes in Halifax on Monday. Minister Reyes later met union leader "
-        "Ana Ortiz.\n", encoding="utf-8")
-    return Answerer(root / "corpus", root / "index").load()
+        "Ana Ortiz.\n"))
 
 
 @pytest.mark.parametrize(

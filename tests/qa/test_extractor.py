@@ -389,7 +389,7 @@ def test_a_country_does_not_fit_which_city(answerer, question: str, country_fit:
     if country_fit == "low":
         assert _features(answerer, question, "Washington")["type_fit"] == 1.0
         # ...and with Washington a candidate, a country answers only when no city is left.
-        assert _candidates(answerer, question)["Australia"]["GPE"]
+        assert _candidate_kinds(answerer, question)["Australia"]["GPE"]
 
 
 def test_what_will_someone_do_is_answered_by_the_verb_phrase(answerer) -> None:  # type: ignore[no-untyped-def]
@@ -451,18 +451,12 @@ def test_an_organisation_of_another_kind_does_not_fit(answerer, question: str, l
 
 
 @pytest.fixture(scope="module")
-def sport_answerer(tmp_path_factory: pytest.TempPathFactory, single_thread_torch: None):  # type: ignore[no-untyped-def]
+def sport_answerer(answerer_over):  # type: ignore[no-untyped-def]
     """A real answerer over a small sport report (names in pairs, a score, amounts)."""
-    from qa.answerer import Answerer
-
-    root = tmp_path_factory.mktemp("sport")
-    (root / "corpus").mkdir()
-    (root / "corpus" / "hopman.txt").write_text(
+    return answerer_over("hopman", (
         "Slovakia win the Hopman Cup\n\n"
         "Slovakia won the Hopman Cup for the first time in 1998 when Karol Kucera and Karina Habsudova beat "
-        "France. This year Dominik Hrbaty beat Guillermo Coria as Slovakia beat Argentina 3-0 in the final.\n",
-        encoding="utf-8")
-    return Answerer(root / "corpus", root / "index").load()
+        "France. This year Dominik Hrbaty beat Guillermo Coria as Slovakia beat Argentina 3-0 in the final.\n"))
 
 
 def test_which_pair_is_answered_by_two_people_named_together(sport_answerer) -> None:  # type: ignore[no-untyped-def]
@@ -559,23 +553,17 @@ def test_a_name_modifying_the_noun_after_it_places_nothing(  # type: ignore[no-u
 
 
 @pytest.fixture(scope="module")
-def mission_answerer(tmp_path_factory: pytest.TempPathFactory, single_thread_torch: None):  # type: ignore[no-untyped-def]
+def mission_answerer(answerer_over):  # type: ignore[no-untyped-def]
     """A real answerer over a short report whose second sentence goes on about the first one's subject."""
-    from qa.answerer import Answerer
-
-    root = tmp_path_factory.mktemp("mission")
-    (root / "corpus").mkdir()
-    (root / "corpus" / "mission.txt").write_text(
+    return answerer_over("mission", (
         "Mayor visits port\n\n"
         "A trade mission led by Mayor Ellen Park arrived in Halifax on Monday with business leaders from "
         "Ontario. The visit featured discussions on port investment and new ferry links, according to the "
-        "city council. A fishing fleet docked on Tuesday. The weather featured discussions on rain.\n",
-        encoding="utf-8")
-    return Answerer(root / "corpus", root / "index").load()
+        "city council. A fishing fleet docked on Tuesday. The weather featured discussions on rain.\n"))
 
 
-def _candidates(answerer, question: str) -> dict[str, dict[str, bool]]:  # type: ignore[no-untyped-def]
-    """Each candidate's text -> {kind: misfit}, over every sentence of the corpus."""
+def _candidate_kinds(answerer, question: str) -> dict[str, dict[str, bool]]:  # type: ignore[no-untyped-def]
+    """Each candidate's text -> {kind: misfit}, over every sentence of the corpus (not only those retrieved)."""
     info = analyse(question)
     vector = answerer.embed_question(question)
     every_passage = {row: 0.0 for row in range(len(answerer.index.passages))}
@@ -591,7 +579,7 @@ def test_a_sentence_opening_on_the_goes_on_about_the_subject_before(mission_answ
     """"A trade mission ... . The visit featured discussions on <...>": "The visit" is the mission's, so the
     object of "discussions" answers "What did the trade mission discuss?"; "The weather ..." follows a
     sentence about a fleet, not the mission, and offers no object."""
-    candidates = _candidates(mission_answerer, "What did the trade mission discuss?")
+    candidates = _candidate_kinds(mission_answerer, "What did the trade mission discuss?")
     assert "OBJECT" in candidates.get("port investment and new ferry links", {})
     assert "OBJECT" not in candidates.get("rain", {})
 
@@ -599,7 +587,7 @@ def test_a_sentence_opening_on_the_goes_on_about_the_subject_before(mission_answ
 def test_what_is_written_with_the_subject_is_not_its_object(mission_answerer) -> None:  # type: ignore[no-untyped-def]
     """"A trade mission led by Mayor Ellen Park arrived ...": the mayor and the clause she leads belong to the
     subject; and "What did they discuss?" asks what, so a person is ruled out anyway."""
-    candidates = _candidates(mission_answerer, "What did the trade mission discuss?")
+    candidates = _candidate_kinds(mission_answerer, "What did the trade mission discuss?")
     assert candidates["Ellen Park"]["PERSON"] and all(candidates["Mayor Ellen Park"].values())
     assert all(all(kinds.values()) for text, kinds in candidates.items() if text.startswith("led by"))
     assert not candidates["port investment and new ferry links"]["OBJECT"]
@@ -610,7 +598,7 @@ def test_what_is_written_with_the_subject_is_not_its_object(mission_answerer) ->
     ("What did the State Department say in its post on X?", False),  # "what" may be answered by a clause
 ])
 def test_which_thing_is_not_answered_by_a_clause(answerer, question: str, ruled_out: bool) -> None:  # type: ignore[no-untyped-def]
-    clauses = [kinds["CLAUSE"] for text, kinds in _candidates(answerer, question).items()
+    clauses = [kinds["CLAUSE"] for text, kinds in _candidate_kinds(answerer, question).items()
                if "CLAUSE" in kinds and text.startswith("said in a post on X")]
     assert clauses and all(misfit is ruled_out for misfit in clauses)
 
@@ -618,7 +606,7 @@ def test_which_thing_is_not_answered_by_a_clause(answerer, question: str, ruled_
 def test_what_agreements_is_not_answered_by_a_purpose(answerer) -> None:  # type: ignore[no-untyped-def]
     """"What agreements ...?" asks for things of a known kind: "to explore ways to strengthen ..." (a purpose) is
     ruled out, as a clause is for "which <thing>"."""
-    reasons = [kinds["REASON"] for text, kinds in _candidates(
+    reasons = [kinds["REASON"] for text, kinds in _candidate_kinds(
         answerer, "What agreements were signed at the Finance Ministerial in Washington?").items()
         if "REASON" in kinds and text.startswith("to explore ways")]
     assert reasons and all(reasons)
