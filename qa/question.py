@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from index.annotator import pos_tags
 from index.lexical import COUNTRIES, STOP_WORDS, capitalised_terms, country_words, stem, words
+from qa.spans import TALK_NOUNS
 
 
 class AnswerType(StrEnum):
@@ -239,9 +240,6 @@ _COMPANY_VERB = re.compile(r"\b(?:accompan(?:y|ies|ied|ying)|join(?:s|ed|ing)?|(
                            r"\s+along)\b")
 _COMPANY_STEMS = frozenset({stem("accompany"), stem("join")})
 _ABOUT = re.compile(r"\sabout\W*$")
-# Nouns for people talking together: what they were about is what was discussed.
-_TALK_NOUNS = frozenset("talks talk discussions discussion meeting meetings negotiations consultations "
-                        "conversation conversations dialogue summit".split())
 
 
 def same_word(term: str, asked: str) -> bool:
@@ -291,7 +289,7 @@ def _object_verb_word(text: str, lower: str, auxiliary: str, subject_start: int)
     if auxiliary in _BE and _ABOUT.search(lower, subject_start):
         # "What were the talks between the delegation and the Defence Secretary about?" asks what they
         # discussed ("discussions on <...>"); "What is the report about?" asks what follows "about".
-        return "discuss" if _TALK_NOUNS.intersection(words(lower[subject_start:])[:4]) else "about"
+        return "discuss" if TALK_NOUNS.intersection(words(lower[subject_start:])[:4]) else "about"
     if auxiliary in _BE:
         # "What is Johnson & Johnson offering ...?" and "What was the meeting focused on?" ask for an object;
         # "What was the film called?" and "What is HASC?" do not (and pay no tagger).

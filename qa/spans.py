@@ -359,9 +359,10 @@ _PEOPLE_GLUE = _OBJECT_GLUE | {"with"}
 
 
 _BE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
-# Nouns a light verb takes before "with" the people met: "hold talks with", "had discussions with".
-_TALK_NOUNS = frozenset("talks discussions meetings consultations negotiations conversations"
-                        " meeting talk discussion".split())
+# Nouns for people talking together. A light verb takes them before "with" the people met ("hold talks
+# with", "had discussions with"); "What were the talks about?" asks what was discussed (qa.question).
+TALK_NOUNS = frozenset("talks discussions meetings consultations negotiations conversations"
+                       " meeting talk discussion".split())
 # Prepositions that may attach a phrase to the object ("partners <from across the globe>", "cooperation <in
 # the field of defence industry>").
 _OBJECT_PREPOSITIONS = frozenset({"of", "in", "from", "across", "on", "for", "at", "between", "among", "within"})
@@ -415,7 +416,7 @@ def objects_after(text: str, tokens: np.ndarray, verbs: list[int], max_phrases: 
         end = _noun_phrase(text, tokens, i)
         if end == i:
             continue  # "discussions with <a person>", "was held on ...": no object follows
-        if people and end < n and word(end) == "with" and word(end - 1) in _TALK_NOUNS:
+        if people and end < n and word(end) == "with" and word(end - 1) in TALK_NOUNS:
             # "holding discussions with <Defence Secretary Rajesh Kumar Singh>": whom one talks with.
             i = end + 1
             end = _noun_phrase(text, tokens, i)
