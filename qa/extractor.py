@@ -81,10 +81,10 @@ OBJECT_BONUS = 0.5
 # Affairs": the source a sentence cites, when it fits the asked kind at least CITED_SOURCE_MIN_FIT, is put
 # ahead of the sentence's other spans by this (hand-set: SQuAD cites no sources, so no fit saw it).
 CITED_SOURCE_BONUS = 1.0
+CITED_SOURCE_MIN_FIT = 0.8
 # "Who accompanied the delegation?" of "... delegation led by ..., along with <Sergio Gor>, holding ...": the
 # person "along with" names is put this far ahead (hand-set, as above: no fitted feature reads the phrase).
 COMPANY_BONUS = 1.5
-CITED_SOURCE_MIN_FIT = 0.8
 # A noun for people followed by the phrase that says which ones ("partners <from across the globe>", "members
 # <of the US administration>"): "whom" is answered with that phrase, so the bare noun fits less.
 _QUALIFIER = re.compile(r"\s+(?:of|from|in|at|across|with)\s")
