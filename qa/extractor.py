@@ -273,21 +273,35 @@ class ScoredSpan:
 
 
 _TOPIC_SET = frozenset(TOPIC_STEMS)
+# Verbs for giving an event: "Who is hosting the Ministerial?" of "the Ministerial convened by ...".
+_HOST_SET = frozenset(stem(w) for w in "host hosted hosting convene convened organise organised organize "
+                      "organized".split())
+
+
+def _word_class(info: QuestionInfo) -> tuple[str, frozenset[str]] | None:
+    """The question's word that stands for any word of its class, and that class: an object question's
+    verb saying what something is about (TOPIC_STEMS), or a verb for giving an event."""
+    if info.object_verb in _TOPIC_SET:
+        return info.object_verb, _TOPIC_SET
+    asked = next((t for t in info.terms if t in _HOST_SET), None)
+    return (asked, _HOST_SET) if asked else None
 
 
 def with_topic(info: QuestionInfo, found: frozenset[str] | set[str]) -> frozenset[str] | set[str]:
-    """A sentence's terms, holding the question's verb when that verb says what something is about
-    ("concentrate") and the sentence says so in other words ("focus"): the words are the question's."""
-    if info.object_verb in _TOPIC_SET and info.object_verb not in found and not _TOPIC_SET.isdisjoint(found):
-        return frozenset(found) | {info.object_verb}
+    """A sentence's terms, holding the question's word when the sentence says the same in another word of
+    its class ("concentrate" for "focus", "hosting" for "convened"): the words are the question's."""
+    cls = _word_class(info)
+    if cls and cls[0] not in found and not cls[1].isdisjoint(found):
+        return frozenset(found) | {cls[0]}
     return found
 
 
 def topic_terms(info: QuestionInfo, token_terms: list[str]) -> list[str]:
-    """Token terms with each word of the topic class read as the question's topic verb (see with_topic)."""
-    if info.object_verb not in _TOPIC_SET or info.object_verb in token_terms:
+    """Token terms with each word of the question's word class read as its word (see with_topic)."""
+    cls = _word_class(info)
+    if not cls or cls[0] in token_terms:
         return token_terms
-    return [info.object_verb if t in _TOPIC_SET else t for t in token_terms]
+    return [cls[0] if t in cls[1] else t for t in token_terms]
 
 
 class SentenceTerms:

@@ -354,6 +354,17 @@ def test_a_word_saying_what_something_is_about_stands_for_another(  # type: igno
     assert answer.answer is not None and answer.answer.startswith(expected), answer.answer
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Who organised the Finance Ministerial?", "Scott Bessent"),  # "Bessent convened a ... Ministerial"
+        ("Which American official hosted the finance ministers' meeting?", "Scott Bessent"),
+    ],
+)
+def test_hosting_an_event_is_convening_it(answerer, question: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert answerer.ask(question).answer == expected
+
+
 def test_which_pact_is_no_person_when_an_agreement_is_named(answerer) -> None:  # type: ignore[no-untyped-def]
     """"Which ... defence pact ...?" is answered by the phrase ending on "Agreement" (a pact's kin), not by the
     people named in the same sentence."""
