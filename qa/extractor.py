@@ -23,6 +23,7 @@ from index.lexical import COUNTRIES, STOP_WORDS, capitalised_terms, country_word
 from index.store import LoadedIndex
 from qa.question import HEAD_KIN, HEAD_TYPES, TOPIC_STEMS, AnswerType, QuestionInfo, same_word
 from qa.spans import (
+    TALK_NOUNS,
     Span,
     acronym_expansions,
     apposition_after,
@@ -270,9 +271,14 @@ class ScoredSpan:
     misfit: bool = False
     # ...for being part of an object question's subject ("Mike Rogers" of "the delegation led by Mike Rogers").
     of_subject: bool = False
+    # An object of another word of the question verb's class ("focus on <...>" for "concentrate on"): it
+    # gives way to an object of the question's own verb ("with emphasis on <...>" for "emphasise").
+    by_class: bool = False
 
 
 _TOPIC_SET = frozenset(TOPIC_STEMS)
+# "the talks" of a question are the sentence's "discussions" (spans.TALK_NOUNS).
+_TALK_STEMS = frozenset(stem(w) for w in TALK_NOUNS)
 # Verbs for giving an event: "Who is hosting the Ministerial?" of "the Ministerial convened by ...".
 _HOST_SET = frozenset(stem(w) for w in "host hosted hosting convene convened organise organised organize "
                       "organized".split())
@@ -718,6 +724,8 @@ class Extractor:
         out: list[ScoredSpan] = []
         for rank, sentence in enumerate(sentences[:top]):
             out.extend(self.spans_in(info, sentence, rank))
+        if any(s.by_class for s in out) and any(s.span.kind == "OBJECT" and not s.by_class for s in out):
+            out = [s for s in out if not s.by_class]
         ruled_out = {self._span_key(s) for s in out if s.of_subject}
         if ruled_out:
             # Who is part of the subject in one sentence ("Mike Rogers", who leads the delegation asked about)
@@ -768,9 +776,11 @@ class Extractor:
         if info.kind_of:
             extra.extend(modifiers_before(tokens, token_terms, info.kind_of, text))
         verbs: list[int] = []
+        by_class = False  # the objects come from another word of the question verb's class
         people = [(sh.span.start, sh.span.end) for sh in shape.spans if sh.kind == "PERSON"]
         if info.object_verb and info.answer_type in (AnswerType.OTHER, AnswerType.LIST, AnswerType.PERSON) and (
                 not info.object_subject or info.object_subject.intersection(token_terms)
+                or (info.object_subject & _TALK_STEMS and not _TALK_STEMS.isdisjoint(token_terms))
                 or self._titled_subject(info, sentence.row, token_terms)
                 or self._goes_on_about_subject(info, sentence.row, token_terms)):
             # Only where the sentence names the question's subject, by name or by the title the article gives
@@ -779,7 +789,8 @@ class Extractor:
             # "met" is "meet" (IRREGULAR_VERBS).
             verbs = [i for i, t in enumerate(token_terms) if pos[i] != PROPN and (
                 same_word(t, info.object_verb) or IRREGULAR_VERBS.get(shape.token_words[i]) == info.object_verb)]
-            if not verbs and info.object_verb in _TOPIC_SET:
+            by_class = not verbs and info.object_verb in _TOPIC_SET
+            if by_class:
                 # "What will the Ministerial concentrate on?" of "The Ministerial will focus on <...>": a sentence
                 # without the question's own verb says what something is about with another word of the kind.
                 verbs = [i for i, t in enumerate(token_terms) if pos[i] != PROPN and t in _TOPIC_SET]
@@ -1069,7 +1080,8 @@ class Extractor:
                 linear += CITED_SOURCE_BONUS
             if (span.start, span.end) in company:
                 linear += COMPANY_BONUS  # "Who accompanied the delegation?": "..., along with <Sergio Gor>, ..."
-            scored.append(ScoredSpan(sentence, span, linear, fit, f, linear, misfit, of_subject))
+            scored.append(ScoredSpan(sentence, span, linear, fit, f, linear, misfit, of_subject,
+                                     by_class and kind == "OBJECT"))
         return scored
 
     def _span_key(self, scored: ScoredSpan) -> tuple[int, str]:

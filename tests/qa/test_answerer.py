@@ -365,6 +365,13 @@ def test_hosting_an_event_is_convening_it(answerer, question: str, expected: str
     assert answerer.ask(question).answer == expected
 
 
+def test_the_object_of_the_questions_own_verb_beats_one_of_its_class(answerer) -> None:  # type: ignore[no-untyped-def]
+    """"What did the talks emphasise?": "the talks" are the article's "discussions", and of "discussions on
+    <deepening ...>" and "with emphasis on <strengthening ...>", the question's own word answers."""
+    answer = answerer.ask("What did the talks with the Defence Secretary emphasise?")
+    assert answer.answer == "strengthening cooperation in the field of defence industry"
+
+
 def test_which_pact_is_no_person_when_an_agreement_is_named(answerer) -> None:  # type: ignore[no-untyped-def]
     """"Which ... defence pact ...?" is answered by the phrase ending on "Agreement" (a pact's kin), not by the
     people named in the same sentence."""
