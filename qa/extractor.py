@@ -282,15 +282,20 @@ _TALK_STEMS = frozenset(stem(w) for w in TALK_NOUNS)
 # Verbs for giving an event: "Who is hosting the Ministerial?" of "the Ministerial convened by ...".
 _HOST_SET = frozenset(stem(w) for w in "host hosted hosting convene convened organise organised organize "
                       "organized".split())
+# ...and for coming together: "Where did the finance chiefs gather?" of "... convened a ... Ministerial in".
+_GATHER_SET = frozenset(stem(w) for w in "gather gathered gathering assemble assembled convene convened".split())
 
 
 def _word_class(info: QuestionInfo) -> tuple[str, frozenset[str]] | None:
     """The question's word that stands for any word of its class, and that class: an object question's
-    verb saying what something is about (TOPIC_STEMS), or a verb for giving an event."""
+    verb saying what something is about (TOPIC_STEMS), a verb for giving an event or for coming together."""
     if info.object_verb in _TOPIC_SET:
         return info.object_verb, _TOPIC_SET
-    asked = next((t for t in info.terms if t in _HOST_SET), None)
-    return (asked, _HOST_SET) if asked else None
+    for word_class in (_HOST_SET, _GATHER_SET):
+        asked = next((t for t in info.terms if t in word_class), None)
+        if asked:
+            return asked, word_class
+    return None
 
 
 def with_topic(info: QuestionInfo, found: frozenset[str] | set[str]) -> frozenset[str] | set[str]:

@@ -359,6 +359,8 @@ def test_a_word_saying_what_something_is_about_stands_for_another(  # type: igno
     [
         ("Who organised the Finance Ministerial?", "Scott Bessent"),  # "Bessent convened a ... Ministerial"
         ("Which American official hosted the finance ministers' meeting?", "Scott Bessent"),
+        # ...and coming together is being convened: "convened a ... Finance Ministerial in Washington".
+        ("Where did the finance ministers assemble?", "Washington"),
     ],
 )
 def test_hosting_an_event_is_convening_it(answerer, question: str, expected: str) -> None:  # type: ignore[no-untyped-def]

@@ -33,10 +33,12 @@ QUESTIONS = Path(__file__).resolve().parents[1] / "questions"
 # 2026-11-29 (session 8): F1 0.915, EM 0.885, support 0.928, follow-up F1 0.948 (what is written with an
 # object question's subject is not its object; "along with"; words saying what something is about or
 # giving an event); abstention recall 13 of 15 once "What agreements ...?" is not answered by a purpose.
+# Later: F1 0.948, EM 0.918, support 0.952 (the 0.95, the floor since), no false abstention, once
+# an object of the question's own verb beats one of its class and "gather" is "convened".
 FLOORS: dict[str, tuple[float, bool]] = {
-    "f1": (0.90, False),
-    "exact_match": (0.87, False),
-    "support": (0.92, False),
+    "f1": (0.93, False),
+    "exact_match": (0.90, False),
+    "support": (0.95, False),
     "followup_f1": (0.92, False),
     "abstention_recall": (0.85, False),
     "false_abstentions": (1, True),
