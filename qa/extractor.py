@@ -35,11 +35,14 @@ from qa.spans import (
 )
 
 PROPN, VERB, DET, NUM = POS_ID["PROPN"], POS_ID["VERB"], POS_ID["DET"], POS_ID["NUM"]
-_NOUN_POS = frozenset({PROPN, POS_ID["NOUN"]})
-_OPENING_DEFINITE = frozenset({"the", "this", "that", "these", "those"})
-_PLACE_NAMES = frozenset({"GPE", "LOC", "ORG", "FAC", "NORP", "NP_PROPN"})
 _ADJ = POS_ID["ADJ"]
+_NOUN_POS = frozenset({PROPN, POS_ID["NOUN"]})
+# Tags of the words a subject noun is written with ("a United States Congressional delegation").
 _MODIFIER_POS = _NOUN_POS | {_ADJ}
+# "The meeting, held on January 27, ...": an opening that goes on about the sentence before.
+_OPENING_DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+# Kinds a name of a place may come as; written as a modifier ("US" of "US Secretary"), none places anything.
+_PLACE_NAMES = frozenset({"GPE", "LOC", "ORG", "FAC", "NORP", "NP_PROPN"})
 # Words that may sit between the question's words and an answer next to them: "focus on", "led by the".
 GLUE_POS = frozenset(POS_ID[t] for t in ("ADP", "DET", "PART", "ADV", "AUX", "PUNCT"))
 
