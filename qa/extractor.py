@@ -279,32 +279,14 @@ class ScoredSpan:
     by_class: bool = False
 
 
-_TOPIC_SET = frozenset(TOPIC_STEMS)
 # "the talks" of a question are the sentence's "discussions" (spans.TALK_NOUNS).
 _TALK_STEMS = frozenset(stem(w) for w in TALK_NOUNS)
-# Verbs for giving an event: "Who is hosting the Ministerial?" of "the Ministerial convened by ...".
-_HOST_SET = frozenset(stem(w) for w in "host hosted hosting convene convened organise organised organize "
-                      "organized".split())
-# ...and for coming together: "Where did the finance chiefs gather?" of "... convened a ... Ministerial in".
-_GATHER_SET = frozenset(stem(w) for w in "gather gathered gathering assemble assembled convene convened".split())
-
-
-def _word_class(info: QuestionInfo) -> tuple[str, frozenset[str]] | None:
-    """The question's word that stands for any word of its class, and that class: an object question's
-    verb saying what something is about (TOPIC_STEMS), a verb for giving an event or for coming together."""
-    if info.object_verb in _TOPIC_SET:
-        return info.object_verb, _TOPIC_SET
-    for word_class in (_HOST_SET, _GATHER_SET):
-        asked = next((t for t in info.terms if t in word_class), None)
-        if asked:
-            return asked, word_class
-    return None
 
 
 def with_topic(info: QuestionInfo, found: frozenset[str] | set[str]) -> frozenset[str] | set[str]:
     """A sentence's terms, holding the question's word when the sentence says the same in another word of
     its class ("concentrate" for "focus", "hosting" for "convened"): the words are the question's."""
-    cls = _word_class(info)
+    cls = info.word_class
     if cls and cls[0] not in found and not cls[1].isdisjoint(found):
         return frozenset(found) | {cls[0]}
     return found
@@ -312,7 +294,7 @@ def with_topic(info: QuestionInfo, found: frozenset[str] | set[str]) -> frozense
 
 def topic_terms(info: QuestionInfo, token_terms: list[str]) -> list[str]:
     """Token terms with each word of the question's word class read as its word (see with_topic)."""
-    cls = _word_class(info)
+    cls = info.word_class
     if not cls or cls[0] in token_terms:
         return token_terms
     return [cls[0] if t in cls[1] else t for t in token_terms]
@@ -355,7 +337,7 @@ class SentenceTerms:
         for r in (row - 1, row, row + 1):
             if 0 <= r < len(self.sets) and self.doc_of[r] == doc:
                 near.update(self.sets[r])
-        near = set(with_topic(info, near))
+        near = with_topic(info, near)
         in_doc = with_topic(info, self.doc_sets.get(doc, frozenset()))
         weights = {t: self.weight(t) for t in info.terms}
         total = sum(weights.values()) or 1.0
@@ -797,11 +779,11 @@ class Extractor:
             # "met" is "meet" (IRREGULAR_VERBS).
             verbs = [i for i, t in enumerate(token_terms) if pos[i] != PROPN and (
                 same_word(t, info.object_verb) or IRREGULAR_VERBS.get(shape.token_words[i]) == info.object_verb)]
-            by_class = not verbs and info.object_verb in _TOPIC_SET
+            by_class = not verbs and info.object_verb in TOPIC_STEMS
             if by_class:
                 # "What will the Ministerial concentrate on?" of "The Ministerial will focus on <...>": a sentence
                 # without the question's own verb says what something is about with another word of the kind.
-                verbs = [i for i, t in enumerate(token_terms) if pos[i] != PROPN and t in _TOPIC_SET]
+                verbs = [i for i, t in enumerate(token_terms) if pos[i] != PROPN and t in TOPIC_STEMS]
             extra.extend(objects_after(text, tokens, verbs, people=info.answer_type is AnswerType.PERSON))
         # "Whom did the delegation meet?" of "Delegation led by ... Mike Rogers met ... Rajesh Kumar Singh":
         # what is written between the subject and its verb belongs to the subject, not to the object; so do
@@ -932,8 +914,8 @@ class Extractor:
                     and _QUALIFIER.match(text, span.end)):
                 # "partners" of "partners from across the globe": a class of people, said which by what follows.
                 fit = min(fit, BARE_CLASS_FIT)
-            if kind == "OBJECT" and info.answer_type is AnswerType.PERSON and any(
-                    span.start <= a and b <= span.end for a, b in people):
+            names_person = any(span.start <= a and b <= span.end for a, b in people)
+            if kind == "OBJECT" and info.answer_type is AnswerType.PERSON and names_person:
                 fit = min(fit, OBJECT_NAMED_FIT)  # "met <Defence Secretary Rajesh Kumar Singh>": the name answers
             if info.asks_source and info.answer_type is AnswerType.PERSON and kind == "ORG":
                 fit = max(fit, SOURCE_ORG_FIT)  # "Who said so?": a ministry says as much as a minister does
@@ -969,12 +951,11 @@ class Extractor:
                 # "What did Jaishankar and Rubio agree on?": a phrase naming the subject is not its object.
                 fit, misfit = min(fit, RULED_OUT_FIT), True
             if info.object_verb and info.answer_type is AnswerType.OTHER and (
-                    kind == "PERSON" or (kind in ("NP", "NP_PROPN") and any(
-                        span.start <= a and b <= span.end for a, b in people))):
+                    kind == "PERSON" or (kind in ("NP", "NP_PROPN") and names_person)):
                 fit, misfit = min(fit, RULED_OUT_FIT), True  # "What did they discuss?" asks what, not with whom
+            role_title = sh.role_terms - _COUNTRY_STEMS if sh.role_terms else frozenset()
             if (kind == "PERSON" and info.answer_type is AnswerType.PERSON and not info.identity
-                    and not info.title_terms and sh.role_terms and (sh.role_terms - _COUNTRY_STEMS)
-                    and (sh.role_terms - _COUNTRY_STEMS) <= info.proper_terms
+                    and not info.title_terms and role_title and role_title <= info.proper_terms
                     and not sh.role_terms & info.type_words and sh.role_terms & _TITLE_STEMS):
                 # "Who joined the delegation in its talks with the Defence Secretary?": the person the article
                 # titles "Defence Secretary" is named by the question, not asked for.
@@ -985,8 +966,7 @@ class Extractor:
             if (kind in ("ORG", "NP_PROPN") and info.answer_type is not AnswerType.DEFINITION
                     and sh.next_word in _TITLE_WORDS and text[span.end + 1: span.end + 2].isupper()):
                 fit, misfit = min(fit, RULED_OUT_FIT), True  # "External Affairs" of "External Affairs Minister"
-            if unnamed_kind and kind in ("NP", "NP_PROPN") and any(
-                    span.start <= a and b <= span.end for a, b in people):
+            if unnamed_kind and kind in ("NP", "NP_PROPN") and names_person:
                 fit, misfit = min(fit, RULED_OUT_FIT), True  # "US Secretary of State Marco Rubio": no department
             if (info.answer_type is AnswerType.PERSON and kind in ("NP", "NP_PROPN") and sh.person_noun
                     and not (head_stem and sh.last_stem in head_kin)):

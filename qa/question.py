@@ -132,6 +132,10 @@ class QuestionInfo:
     # "Who accompanied the delegation?" ("who"), "Whom did Sergio Gor accompany?" ("whom"): a question about
     # who went with whom, which news writes "X, along with Y, ..." (see qa.extractor's company rule).
     company: str | None = None
+    # The question's word that stands for any word of its class, and that class: an object question's verb
+    # saying what something is about ("concentrate" for "focus on", TOPIC_STEMS), a verb for giving an event
+    # or for coming together (qa.extractor.with_topic reads a sentence's word of the class as this one).
+    word_class: tuple[str, frozenset[str]] | None = None
 
     @property
     def wants_list(self) -> bool:
@@ -254,9 +258,14 @@ def same_word(term: str, asked: str) -> bool:
 # Words saying what something is about: "What did the meeting cover?", "What will it concentrate on?" and
 # "What did the talks emphasise?" are answered by what follows any of them ("focus on <...>", "discussions
 # on <...>", "with emphasis on <...>").
-TOPIC_STEMS = tuple(sorted({stem(w) for w in (
+TOPIC_STEMS = frozenset(stem(w) for w in (
     "focus concentrate centre center cover discuss discussions talks address emphasis emphasise emphasize "
-    "stress highlight tackle").split()}))
+    "stress highlight tackle").split())
+# Verbs for giving an event ("Who is hosting the Ministerial?" of "the Ministerial convened by ..."), and
+# for coming together ("Where did the finance chiefs gather?" of "... convened a ... Ministerial in").
+_HOST_STEMS = frozenset(stem(w) for w in "host hosted hosting convene convened organise organised organize "
+                        "organized".split())
+_GATHER_STEMS = frozenset(stem(w) for w in "gather gathered gathering assemble assembled convene convened".split())
 # "What issues will the Ministerial concentrate on?": a noun between the question word and the auxiliary,
 # taken for an object question only when the verb is one of those (other verbs cost SQuAD).
 _TOPIC_QUESTION = re.compile(
@@ -400,6 +409,16 @@ def _singular(word: str) -> str:
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
+def _word_class(object_verb: str | None, terms: tuple[str, ...]) -> tuple[str, frozenset[str]] | None:
+    if object_verb in TOPIC_STEMS:
+        return object_verb, TOPIC_STEMS
+    for word_class in (_HOST_STEMS, _GATHER_STEMS):
+        asked = next((t for t in terms if t in word_class), None)
+        if asked:
+            return asked, word_class
+    return None
+
+
 def analyse(question: str) -> QuestionInfo:
     text = " ".join(question.split())
     lower = text.lower()
@@ -478,8 +497,9 @@ def analyse(question: str) -> QuestionInfo:
     company = None
     if kind is AnswerType.PERSON and _COMPANY_VERB.search(lower):
         company = "whom" if object_verb in _COMPANY_STEMS else None if object_verb else "who"
+    terms = tuple(dict.fromkeys(stem(t) for t in tokens if t not in STOP_WORDS))
     return QuestionInfo(
-        company=company,
+        company=company, word_class=_word_class(object_verb, terms),
         proper_terms=frozenset(capitalised_terms(text, skip_first=True)),
         names=tuple(question_names(text)),
         identity=bool(re.match(r"^(who|whom)\s+(is|was|are|were)\b", lower)),
@@ -487,6 +507,6 @@ def analyse(question: str) -> QuestionInfo:
         asks_source=bool(_SOURCE_WORDS.intersection(tokens)), kind_of=kind_of, counted=_counted(lower),
         counts=bool(re.search(r"\bhow (?:many|much)\b", lower)), object_verb=object_verb, object_subject=object_subject,
         text=text, wh=wh, answer_type=kind,
-        terms=tuple(dict.fromkeys(stem(t) for t in tokens if t not in STOP_WORDS)),
+        terms=terms,
         words=frozenset(tokens), head=head,
     )
