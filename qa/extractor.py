@@ -125,6 +125,15 @@ _STATEMENT_DATE = re.compile(r"\b(?:said|says|announced|stated|reported|told|add
                              r"(?:in|on|last|this|earlier)?\s*$")
 OTHER_STATEMENT_DATE_FIT = 0.5
 WHEN_DURATION_FIT = 0.5
+# A number counting things written in the plural ("five countries", "200 delegates"): never a "when".
+COUNT_OF_THINGS = re.compile(r"\s[a-z]+[^s\W]s$")
+# Below this coverage of the question, a date's clause that dates another event (dates_another_event) does
+# not answer "when"; above it, the clause says the question's event in other words.
+DATED_CLAUSE_COVER = 0.25
+# "the 10-year Agreement", "a two-day visit": a stretch of time written before a noun says how long the
+# thing lasts, never when it happened.
+ATTRIBUTIVE_DURATION = re.compile(r"[\w.]+-(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|century)"
+                                  r"(?:-long)?\s+[A-Za-z]", re.IGNORECASE)
 
 # Span kinds grouped for the feature vector: entity labels of one family share a weight.
 KIND_GROUPS = {
@@ -552,6 +561,42 @@ IRREGULAR_VERBS = {past: stem(verb) for verb, pasts in {
 }.items() for past in pasts.split()}
 
 
+# How far back from a date its verb is looked for, and how long a subject before that verb is read.
+_DATED_VERB_REACH = 12
+_SUBJECT_REACH = 10
+_CLAUSE_BREAKS = frozenset({";", ".", "!", "?", '"', "\u201c", "\u201d", ":"})
+_SENTENCE_BREAKS = frozenset({";", ".", "!", "?"})
+_AUX, _PART, _ADV = POS_ID["AUX"], POS_ID["PART"], POS_ID["ADV"]
+_SUBJECT_POS = _MODIFIER_POS | {DET, NUM}
+
+
+def dates_another_event(sh: SpanShape, shape: SentenceShape, q_terms: set[str] | frozenset[str]) -> bool:
+    """Whether a date is the time of something other than what the question dates: "The meeting, held on
+    January 27, ..." dates the meeting, not "When was the Agreement signed?". The date's verb is the nearest
+    one before it in its clause; the date is another event's when that verb is none of the question's
+    words and the noun phrase before it (its subject, past auxiliaries, "which" and commas) shares none of
+    them either. A date with no verb before it in its clause ("In 1066, William ...") is left to the scores.
+    """
+    words, terms_, pos = shape.token_words, shape.token_terms, shape.pos
+    i = sh.first_tok - 1
+    while i >= 0 and pos[i] != VERB:
+        if words[i] in _CLAUSE_BREAKS or sh.first_tok - i > _DATED_VERB_REACH:
+            return False
+        i -= 1
+    if i < 0 or terms_[i] in q_terms or IRREGULAR_VERBS.get(words[i]) in q_terms:
+        return False
+    j = i - 1
+    while j >= 0 and (pos[j] in (_AUX, _PART, _ADV) or words[j] in (",", "which", "that", "who")):
+        j -= 1
+    subject = []
+    while j >= 0 and len(subject) < _SUBJECT_REACH and (pos[j] in _SUBJECT_POS or words[j] in ("of", "(", ")")):
+        subject.append(j)
+        j -= 1
+    if not any(pos[k] in _NOUN_POS for k in subject):
+        return False
+    return not any(terms_[k] in q_terms or IRREGULAR_VERBS.get(words[k]) in q_terms for k in subject)
+
+
 def _owned_by(role_words: tuple[str, ...], owner: str, title_terms: frozenset[str]) -> bool:
     """Whether a title ("US Ambassador to India") can belong to `owner` ("india"): false when a country
     other than the owner is written before the title's own words, where a title names whose it is."""
@@ -748,6 +793,16 @@ class Extractor:
             found = {asked_terms[p] for p in positions if lo <= p <= hi and not skip_lo <= p <= skip_hi}
             return sum(q_weight[t] for t in found) / q_total
 
+        def clause_cover(sh: SpanShape) -> float:
+            """Coverage of the question by the clause a span sits in (between sentence breaks inside the
+            sentence, as a quote's sentences are, and semicolons)."""
+            lo, hi = sh.first_tok, sh.last_tok
+            while lo > 0 and shape.token_words[lo - 1] not in _SENTENCE_BREAKS:
+                lo -= 1
+            while hi + 1 < len(token_terms) and shape.token_words[hi] not in _SENTENCE_BREAKS:
+                hi += 1
+            return coverage(lo, hi)
+
         # The best 12-token window: where the sentence is most like the question.
         s_window = max((coverage(p, p + 11) for p in positions), default=0.0)
         # Token positions of the question's names in this sentence: anchors a nearby answer hangs from.
@@ -845,6 +900,10 @@ class Extractor:
         # (Only for nouns of a known kin group: "Which scholar ...?" is a person the lexicon does not know.)
         kin_named = thing_head and head_stem in HEAD_KIN and any(sh.last_stem in head_kin for sh in shapes)
         is_date = info.answer_type is AnswerType.DATE
+        # The question's words, each word of a class standing for the rest ("hosted" for "convened"), and
+        # each noun for its kin ("the summit" is the leaders' meeting).
+        dated_terms = q_terms.union(info.word_class[1] if info.word_class else (),
+                                    *(HEAD_KIN.get(t, ()) for t in q_terms)) if is_date else q_terms
         settlement = info.answer_type is AnswerType.PLACE and info.head in SETTLEMENT_HEADS
         counting = info.answer_type is AnswerType.NUMBER and info.counts
         unnamed_kind = info.answer_type in (AnswerType.ORG, AnswerType.PLACE)
@@ -904,6 +963,14 @@ class Extractor:
                 fit = min(fit, OTHER_STATEMENT_DATE_FIT)
             if is_date and (sh.relative or sh.duration):
                 fit = min(fit, WHEN_RELATIVE_FIT if sh.relative else WHEN_DURATION_FIT)
+            if is_date and fit > 0.0 and (
+                    (sh.duration and ATTRIBUTIVE_DURATION.match(text, span.start))
+                    # "five countries" is a count of things; a year the tagger calls a number ("1998") stays.
+                    or (kind in ("NUMBER", "CARDINAL") and not (sh.calendar or sh.duration)
+                        and COUNT_OF_THINGS.search(text, span.start, span.end) is not None)
+                    or (kind in ("DATE", "TIME") and clause_cover(sh) < DATED_CLAUSE_COVER
+                        and dates_another_event(sh, shape, dated_terms))):
+                fit = 0.0
             if unit_pattern is not None and sh.calendar and not unit_pattern.search(text[span.start: span.end]):
                 fit = min(fit, OTHER_UNIT_FIT)
             if asked_org_kind is not None and kind in ("ORG", "NP", "NP_PROPN") and any(

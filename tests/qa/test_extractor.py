@@ -61,14 +61,31 @@ def test_when_prefers_a_calendar_date_over_a_duration(answerer) -> None:  # type
     assert (span["when_calendar"], span["when_duration"]) == (0.0, 1.0)
 
 
-def test_when_ranks_today_and_a_duration_below_a_calendar_date(answerer) -> None:  # type: ignore[no-untyped-def]
+def test_when_ranks_today_below_a_calendar_date_and_rules_out_a_duration(answerer) -> None:  # type: ignore[no-untyped-def]
     """ "today" in a quoted post and "10-year" are date entities to the tagger, but neither tells a reader
-    when: they stay candidates of a lower type fit than the calendar date."""
+    when: "today" stays a last resort, and "10-year", written before "Major Defence ... Agreement", says how
+    long the agreement runs, so it is no "when" answer at all."""
     question = "When did the delegation meet Defence Secretary Rajesh Kumar Singh?"
     fits = {a: _features(answerer, question, a)["type_fit"] for a in ("January 27", "today", "10-year")}
     assert fits["January 27"] == 1.0
-    assert fits["today"] < fits["10-year"] < fits["January 27"]
-    assert fits["today"] >= 0.3  # still a last resort: the strict "when" filter keeps it
+    assert 0.3 <= fits["today"] < fits["January 27"]  # the strict "when" filter keeps it
+    assert fits["10-year"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "fits"),
+    [
+        # "The meeting, held on January 27, ...": the meeting's date...
+        ("When did the delegation meet the Defence Secretary?", "January 27", True),
+        # ...is not the agreement's, which the sentence does not name.
+        ("On what date was the Major Defence Partnership Framework Agreement signed?", "January 27", False),
+        # "the US Department of State had said in January that ...": when it was said.
+        ("When did the State Department announce the Critical Minerals Ministerial?", "January", True),
+        ("When is the Critical Minerals Ministerial?", "February 4", True),
+    ],
+)
+def test_a_date_of_another_event_does_not_answer_when(answerer, question: str, answer: str, fits: bool) -> None:  # type: ignore[no-untyped-def]
+    assert (_features(answerer, question, answer)["type_fit"] > 0.0) is fits
 
 
 def test_a_date_without_the_asked_unit_fits_less(answerer) -> None:  # type: ignore[no-untyped-def]
@@ -448,6 +465,36 @@ def test_an_organisation_of_another_kind_does_not_fit(answerer, question: str, l
 
     fit = _features(answerer, question, "House Armed Services Committee")["type_fit"]
     assert (fit <= ORG_KIND_MISMATCH_FIT) is low
+
+
+@pytest.fixture(scope="module")
+def summit_answerer(answerer_over):  # type: ignore[no-untyped-def]
+    """A real answerer over a report dating one event and only naming another."""
+    return answerer_over("summit", (
+        "Nordic summit\n\nLeaders of five countries gathered in Oslo this week. The summit, held on March 3, "
+        "ended with a joint statement on energy. A fisheries pact between Norway and Iceland was also "
+        "concluded after long negotiations.\n"))
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "fits"),
+    [
+        ("When was the summit held?", "March 3", True),
+        ("When did the leaders meet?", "March 3", True),  # a summit is a meeting (HEAD_KIN)
+        # The summit's date is not the pact's: the report does not say when the pact was signed.
+        ("On what date was the fisheries pact signed?", "March 3", False),
+        # A count of things is no date.
+        ("When did the leaders gather in Oslo?", "five countries", False),
+    ],
+)
+def test_what_a_date_dates(summit_answerer, question: str, answer: str, fits: bool) -> None:  # type: ignore[no-untyped-def]
+    assert (_features(summit_answerer, question, answer)["type_fit"] > 0.0) is fits
+
+
+def test_when_abstains_rather_than_date_another_event(summit_answerer) -> None:  # type: ignore[no-untyped-def]
+    assert summit_answerer.ask("When was the summit held?").answer == "March 3"
+    assert summit_answerer.ask("When did the leaders gather in Oslo?").answer == "this week"
+    assert summit_answerer.ask("On what date was the fisheries pact signed?").answer is None
 
 
 @pytest.fixture(scope="module")

@@ -35,12 +35,15 @@ QUESTIONS = Path(__file__).resolve().parents[1] / "questions"
 # giving an event); abstention recall 13 of 15 once "What agreements ...?" is not answered by a purpose.
 # Later: F1 0.948, EM 0.918, support 0.952 (the issue's 0.95, the floor since), no false abstention, once
 # an object of the question's own verb beats one of its class and "gather" is "convened".
+# 2026-11-29 (session 9): abstention recall 14 of 15 (the issue's 0.90, the floor since) once a date that
+# dates another event ("The meeting, held on January 27") and a duration written before a noun ("10-year
+# Agreement") stopped answering "On what date was the Agreement signed?".
 FLOORS: dict[str, tuple[float, bool]] = {
     "f1": (0.93, False),
     "exact_match": (0.90, False),
     "support": (0.95, False),
     "followup_f1": (0.92, False),
-    "abstention_recall": (0.85, False),
+    "abstention_recall": (0.90, False),
     "false_abstentions": (1, True),
 }
 
@@ -50,12 +53,13 @@ FLOORS: dict[str, tuple[float, bool]] = {
 # written for kinds of question, and the held-out numbers say how far the seed sets flatter the answerer.
 # The held-out conversations (8, 23 follow-up turns, same author and conditions) first measured follow-up
 # F1 0.268; their first turns count with the singles. False abstentions count both files. Session 8
-# (2026-11-29): F1 0.794, EM 0.729, support 0.859, follow-up F1 0.711, 7 false abstentions.
+# (2026-11-29): F1 0.794, EM 0.729, support 0.859, follow-up F1 0.711, 7 false abstentions. Session 9:
+# abstention recall 0.583 -> 0.667.
 HELDOUT_FLOORS: dict[str, tuple[float, bool]] = {
     "f1": (0.77, False),
     "exact_match": (0.70, False),
     "support": (0.84, False),
-    "abstention_recall": (0.55, False),
+    "abstention_recall": (0.65, False),
     "followup_f1": (0.69, False),
     "false_abstentions": (8, True),
 }
