@@ -36,6 +36,7 @@ STRICT_MIN_FIT = 0.3
 _TIMES_AND_AMOUNTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"})
 # "Where" is never answered by a date ("this week"); distances ("40 miles north of ...") are left to the
 # scores, SQuAD writing some "where" answers that way.
+_PLACES = frozenset({"GPE", "LOC", "FAC"})
 NEVER_KINDS = {AnswerType.PERSON: _TIMES_AND_AMOUNTS, AnswerType.PLACE: frozenset({"DATE", "TIME"})}
 # What "Who is the <Title>?" accepts: a person by name ("the US delegation" holds no title).
 TITLE_MIN_FIT = 1.0
@@ -202,7 +203,12 @@ class Answerer:
         elif info.answer_type in NEVER_KINDS:
             # A date or an amount is not a person, however near the question's words it sits. (For places
             # the same rule cost SQuAD two "where" answers written as distances: left to the scores.)
-            spans = [s for s in spans if s.span.kind not in NEVER_KINDS[info.answer_type]]
+            never = NEVER_KINDS[info.answer_type]
+            if info.answer_type is AnswerType.PERSON and info.head:
+                # "Which minister ...?", "the name of the pilot": neither a place nor a whole sentence names
+                # one (a bare "who" may be answered by a country: "Who won the war?").
+                never = never | _PLACES | {"SENTENCE"}
+            spans = [s for s in spans if s.span.kind not in never]
         if any(s.misfit for s in spans) and any(s.type_fit >= FITTING for s in spans):
             # A span of a kind ruled out for the question ("External Affairs" of a title for "whom", a phrase
             # naming a person for "which department") answers only when nothing that fits is a candidate.

@@ -125,6 +125,35 @@ _STATEMENT_DATE = re.compile(r"\b(?:said|says|announced|stated|reported|told|add
                              r"(?:in|on|last|this|earlier)?\s*$")
 OTHER_STATEMENT_DATE_FIT = 0.5
 WHEN_DURATION_FIT = 0.5
+# A number left in a span once its calendar words are taken out ("2,000 in 2005"; not "the 2005 Lions").
+_NUMBER_LEFT = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+                          r"forty|fifty|hundred|thousand|million|billion|trillion|dozen|half)\b", re.IGNORECASE)
+_WEEKDAY = re.compile(r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b", re.IGNORECASE)
+_ADP = POS_ID["ADP"]
+
+
+def _names_kind_of(sh: SpanShape, shape: SentenceShape) -> bool:
+    """Whether a span is written inside a noun phrase as a modifier: after a determiner, a possessive or an
+    adjective and before a noun ("ITV1's Saturday morning show"), not after a preposition or a verb."""
+    before, after = sh.first_tok - 1, sh.last_tok + 1
+    if before < 0 or after >= len(shape.pos):
+        return False
+    nouns_after = shape.pos[after] in _NOUN_POS
+    return nouns_after and (shape.pos[before] in (DET, _ADJ) or shape.token_words[before] in ("'s", "\u2019s"))
+
+
+def _names_in(text: str, start: int, end: int) -> list[str]:
+    """Every run of two to four capitalised words inside text[start:end], lower-cased ("ava lee", "singer ava
+    lee", ...): the names a span may hold, matched against a question's names."""
+    runs = []
+    for m in re.finditer(r"[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*)+", text[start:end]):
+        parts = m.group(0).lower().split()
+        runs.extend(" ".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 2, min(len(parts), i + 4) + 1))
+    return runs
+
+
+# A year written as part of a name or with a month: "the 2005 Lions", "Lisbon 2007", "March 2005".
+_DATED_NAME = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})\s+[A-Z]|[A-Za-z]\s+(?:1[0-9]{3}|20[0-9]{2})\b")
 # A number counting things written in the plural ("five countries", "200 delegates"): never a "when".
 COUNT_OF_THINGS = re.compile(r"\s[a-z]+[^s\W]s$")
 # Below this coverage of the question, a date's clause that dates another event (dates_another_event) does
@@ -386,12 +415,16 @@ TYPED_LABELS = {
 
 
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday"
+_MONTH_NAMES = "|".join(_MONTHS[: _MONTHS.index("monday")])
 # What a calendar date names, by unit: a question asking "what year" is not answered by "March".
 DATE_UNITS = {
     "year": re.compile(r"\b1[0-9]{3}s?\b|\b20[0-9]{2}s?\b"),
     "decade": re.compile(r"\b(?:1[0-9]|20)?[0-9]0s\b|\bdecade", re.IGNORECASE),
     "century": re.compile(r"\bcentur(?:y|ies)\b|\b1[0-9]{3}s?\b", re.IGNORECASE),
     "month": re.compile(r"\b(" + "|".join(_MONTHS[: _MONTHS.index("monday")]) + r")\b", re.IGNORECASE),
+    # "On what date ...?": a day of a month, not a weekday or a month alone.
+    "date": re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + _MONTH_NAMES + r")\b|\b(?:" + _MONTH_NAMES
+                       + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b", re.IGNORECASE),
     "day": re.compile(r"\b(" + "|".join(_WEEKDAYS.split()) + r")\b|\b\d{1,2}(?:st|nd|rd|th)?\b(?![.,]?\d)",
                       re.IGNORECASE),
 }
@@ -899,6 +932,10 @@ class Extractor:
         # kin ("... Framework Agreement"), the people it names are not the thing asked for.
         # (Only for nouns of a known kin group: "Which scholar ...?" is a person the lexicon does not know.)
         kin_named = thing_head and head_stem in HEAD_KIN and any(sh.last_stem in head_kin for sh in shapes)
+        # The people a "who" question names by their full name (two words or more), unless it asks who they are.
+        asked_person_names = frozenset(
+            n.lower() for n in info.names if " " in n and not info.identity
+        ) if info.answer_type is AnswerType.PERSON else frozenset()
         is_date = info.answer_type is AnswerType.DATE
         # The question's words, each word of a class standing for the rest ("hosted" for "convened"), and
         # each noun for its kin ("the summit" is the leaders' meeting).
@@ -950,6 +987,11 @@ class Extractor:
                 # A span that only repeats the question is not an answer, not even its head noun: "What toxin
                 # ...?" is answered by "granulysin", not by "toxin".
                 continue
+            if (asked_person_names and kind in ("PERSON", "NP", "NP_PROPN")
+                    and any(n in asked_person_names for n in _names_in(text, span.start, span.end))):
+                # "Which pilot flew the plane that crashed with Ava Lee?": "Singer Ava Lee" is whom the question
+                # is about, not whom it asks for; no more an answer than the question's own words are.
+                continue
             echo = sum(
                 1 for r, st in zip(repeated, sh.content_stems, strict=True) if r and st not in info.type_words
             ) / len(sh.content)
@@ -971,6 +1013,8 @@ class Extractor:
                     or (kind in ("DATE", "TIME") and clause_cover(sh) < DATED_CLAUSE_COVER
                         and dates_another_event(sh, shape, dated_terms))):
                 fit = 0.0
+            if is_date and fit > WHEN_RELATIVE_FIT and _WEEKDAY.match(text, span.start) and _names_kind_of(sh, shape):
+                fit = WHEN_RELATIVE_FIT  # "ITV1's Saturday morning music show": which show, not when
             if unit_pattern is not None and sh.calendar and not unit_pattern.search(text[span.start: span.end]):
                 fit = min(fit, OTHER_UNIT_FIT)
             if asked_org_kind is not None and kind in ("ORG", "NP", "NP_PROPN") and any(
@@ -993,6 +1037,13 @@ class Extractor:
                 fit = min(fit, PAIR_SINGLE_FIT)  # one of the two, not the pair
             if counting and kind == "ORDINAL":
                 fit = min(fit, ORDINAL_COUNT_FIT)  # "How much cocoa ...?" is not answered by "fourth"
+            if counting and sh.calendar and _DATED_NAME.search(text, span.start, span.end) and not _NUMBER_LEFT.search(
+                    CALENDAR.sub(" ", text[span.start: span.end])):
+                fit = 0.0  # "How much will he be paid?" is not answered by "the 2005 Lions" ("2000" may count)
+            if info.answer_type is AnswerType.DURATION and sh.calendar and not (
+                    sh.duration or DATE_UNITS["year"].search(text, span.start, span.end)
+                    or DATE_UNITS["century"].search(text, span.start, span.end)):
+                fit = 0.0  # "How long is the contract?" is not answered by "Wednesday" ("since 1951" may be)
             if settlement and is_country(text[span.start: span.end]):
                 fit = min(fit, COUNTRY_AS_CITY_FIT)  # "In which city ...?" is not answered by "Australia"
             if info.answer_type is AnswerType.PLACE and sh.locative and kind in ("ORG", "FAC", "NP_PROPN"):

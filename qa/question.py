@@ -351,7 +351,7 @@ def _verb_after_subject(text: str, offset: int) -> str | None:
 def _date_unit(lower: str) -> str | None:
     match = _DATE_UNIT.search(lower)
     unit = match.group(1) if match else None
-    return "day" if unit == "date" else unit
+    return unit
 
 
 def question_names(question: str) -> list[str]:

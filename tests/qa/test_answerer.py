@@ -403,3 +403,25 @@ def delegation_answerer(answerer_over):  # type: ignore[no-untyped-def]
 )
 def test_who_went_with_whom(delegation_answerer, question: str, expected: set[str]) -> None:  # type: ignore[no-untyped-def]
     assert delegation_answerer.ask(question).answer in expected
+
+
+@pytest.fixture(scope="module")
+def crash_answerer(answerer_over):  # type: ignore[no-untyped-def]
+    """A real answerer over a report naming a singer, places and a company, but no pilot."""
+    return answerer_over("crash", (
+        "Singer's label loses case\n\nSinger Ava Lee had completed a music video when the plane crashed in the "
+        "Bahamas. She and eight others were killed on the plane, which crashed as it left for Florida. Her "
+        "record company, Blue Note Records, has failed in an attempt to sue the video producer.\n"))
+
+
+@pytest.mark.parametrize("question", [
+    "Which pilot flew the plane that crashed with Ava Lee?",
+    "What was the name of the pilot of the plane that crashed with Ava Lee on board?",
+])
+def test_a_named_kind_of_person_is_not_the_person_asked_about_nor_a_place(crash_answerer, question: str) -> None:  # type: ignore[no-untyped-def]
+    answer = crash_answerer.ask(question).answer
+    assert answer is None or ("Ava Lee" not in answer and answer not in ("Bahamas", "Florida"))
+
+
+def test_a_named_kind_of_person_is_answered_by_a_person(crash_answerer) -> None:  # type: ignore[no-untyped-def]
+    assert crash_answerer.ask("Which singer died in the crash?").answer == "Ava Lee"

@@ -498,6 +498,32 @@ def test_when_abstains_rather_than_date_another_event(summit_answerer) -> None: 
 
 
 @pytest.fixture(scope="module")
+def show_answerer(answerer_over):  # type: ignore[no-untyped-def]
+    """A real answerer over a report with a weekday naming a show, a date, a year in a name, a contract."""
+    return answerer_over("show", (
+        "Presenter leaves music show\n\nJo Hart has quit as host of Channel 9's Saturday morning music show "
+        "Top Tunes after six years. She will present her last show on 5 March. Hart will also advise Sir Clive "
+        "Woodward's 2005 Lions on media strategy. Southampton unveiled their new manager on Wednesday.\n"))
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "fit"),
+    [
+        # "What date" asks for a day of a month: a weekday, a month or a year alone fits less.
+        ("On what date will Jo Hart present her last show?", "5 March", 1.0),
+        # A weekday inside a noun phrase says which show, not when (a last resort at most).
+        ("On what date will Jo Hart present her last show?", "Saturday", 0.3),
+        # A year inside a name is no amount...
+        ("How much will Jo Hart be paid for her media work?", "Sir Clive Woodward's 2005 Lions", 0.0),
+        # ...and a weekday is no stretch of time.
+        ("How long is the contract of the new Southampton manager?", "Wednesday", 0.0),
+    ],
+)
+def test_what_dates_and_numbers_fit(show_answerer, question: str, answer: str, fit: float) -> None:  # type: ignore[no-untyped-def]
+    assert _features(show_answerer, question, answer)["type_fit"] == pytest.approx(fit)
+
+
+@pytest.fixture(scope="module")
 def sport_answerer(answerer_over):  # type: ignore[no-untyped-def]
     """A real answerer over a small sport report (names in pairs, a score, amounts)."""
     return answerer_over("hopman", (

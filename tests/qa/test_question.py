@@ -192,7 +192,7 @@ def test_wants_list(question: str, wants_list: bool) -> None:
     ("question", "unit"),
     [
         pytest.param("On what day does the minerals summit take place?", "day", id="what-day"),
-        pytest.param("What date was the agreement signed?", "day", id="what-date"),
+        pytest.param("What date was the agreement signed?", "date", id="what-date"),
         pytest.param("In what year did the war end?", "year", id="what-year"),
         pytest.param("Which month did the store open?", "month", id="which-month"),
         pytest.param("When did the store open?", None, id="when-says-no-unit"),
