@@ -152,6 +152,13 @@ def _names_in(text: str, start: int, end: int) -> list[str]:
     return runs
 
 
+# A share of something ("11.8%", "one-fifth", "half"), which a question about money is not answered by
+# unless no amount is there; and the signs of an amount of money.
+_SHARE = re.compile(r"%|\bper ?cent\b|\b(?:half|halves|third|thirds|quarter|quarters|fifth|fifths|tenth|tenths)\b",
+                    re.IGNORECASE)
+_MONEY_SIGN = re.compile(r"[$\u00a3\u20ac\u00a5]|\b(?:dollars?|pounds?|euros?|yen|yuan|rupees?|francs?|pence|cents?|"
+                         r"bn|m)\b", re.IGNORECASE)
+SHARE_AS_MONEY_FIT = 0.2  # below the strict types' floor (qa.answerer.STRICT_MIN_FIT): no answer
 # A year written as part of a name or with a month: "the 2005 Lions", "Lisbon 2007", "March 2005".
 _DATED_NAME = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})\s+[A-Z]|[A-Za-z]\s+(?:1[0-9]{3}|20[0-9]{2})\b")
 # A number counting things written in the plural ("five countries", "200 delegates"): never a "when".
@@ -1035,6 +1042,9 @@ class Extractor:
                 fit = min(fit, QUOTED_SOURCE_FIT)  # a name inside the quote is what was said, not who said it
             if pair_question and kind == "PERSON":
                 fit = min(fit, PAIR_SINGLE_FIT)  # one of the two, not the pair
+            if info.money and (kind == "PERCENT" or _SHARE.search(text, span.start, span.end)) and not (
+                    _MONEY_SIGN.search(text, span.start, span.end)):
+                fit = min(fit, SHARE_AS_MONEY_FIT)  # "How much is Inbev paying?": not "one-fifth" nor "11.8%"
             if counting and kind == "ORDINAL":
                 fit = min(fit, ORDINAL_COUNT_FIT)  # "How much cocoa ...?" is not answered by "fourth"
             if counting and sh.calendar and _DATED_NAME.search(text, span.start, span.end) and not _NUMBER_LEFT.search(

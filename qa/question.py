@@ -132,6 +132,8 @@ class QuestionInfo:
     # "Who accompanied the delegation?" ("who"), "Whom did Sergio Gor accompany?" ("whom"): a question about
     # who went with whom, which news writes "X, along with Y, ..." (see qa.extractor's company rule).
     company: str | None = None
+    # "How much did X pay?", "What was the average house price?": an amount of money, not a share of one.
+    money: bool = False
     # The question's word that stands for any word of its class, and that class: an object question's verb
     # saying what something is about ("concentrate" for "focus on", TOPIC_STEMS), a verb for giving an event
     # or for coming together (qa.extractor.with_topic reads a sentence's word of the class as this one).
@@ -170,6 +172,15 @@ def _counted(lower: str) -> str | None:
     return stem(match.group(1)) if match and match.group(1) not in STOP_WORDS else None
 
 
+_MONEY_QUESTION = re.compile(
+    r"\bhow much\b.*\b(?:pay|pays|paying|paid|cost|costs|costing|spend|spends|spending|spent|charge|charged|earn|"
+    r"earns|earned|earning|worth|invest|invested|investing|raise|raised|raising|sell|sold|buy|bought|fund|funded|"
+    r"owe|owed|fine|fined|compensation|value|valued)\b|\b(?:price|prices|cost|fee|fees|salary|wage|wages|"
+    r"payment|budget|revenue|revenues|profit|profits|turnover|valuation|fine|bill|fortune|earnings|income)\b"
+)
+# "How much did the price rise?": a change, which a share answers as well as an amount.
+_CHANGE = re.compile(r"\b(?:rise|rose|risen|rising|increase|increased|fall|fell|fallen|drop|dropped|grow|grew|grown|"
+                     r"decline|declined|change|changed|jump|jumped|climb|climbed|cut|reduce|reduced)\b")
 _DATE_UNIT = re.compile(r"\b(?:what|which)\s+(year|day|date|month|decade|century)\b")
 
 
@@ -506,6 +517,8 @@ def analyse(question: str) -> QuestionInfo:
         type_words=type_words, date_unit=_date_unit(lower), title_terms=title_terms, title_owner=title_owner,
         asks_source=bool(_SOURCE_WORDS.intersection(tokens)), kind_of=kind_of, counted=_counted(lower),
         counts=bool(re.search(r"\bhow (?:many|much)\b", lower)), object_verb=object_verb, object_subject=object_subject,
+        money=kind is AnswerType.NUMBER and bool(_MONEY_QUESTION.search(lower)) and not _CHANGE.search(lower)
+        and "how much of" not in lower,  # "How much of Poland's income ...?" asks for a share
         text=text, wh=wh, answer_type=kind,
         terms=terms,
         words=frozenset(tokens), head=head,

@@ -524,6 +524,27 @@ def test_what_dates_and_numbers_fit(show_answerer, question: str, answer: str, f
 
 
 @pytest.fixture(scope="module")
+def brewer_answerer(answerer_over):  # type: ignore[no-untyped-def]
+    return answerer_over("brewer", (
+        "Inbev buys stake\n\nBrewer Inbev is paying 259.7m euros for a one-fifth stake in Sun Interbrew. "
+        "House prices were 11.8% higher on the year.\n"))
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "low"),
+    [
+        ("How much is Inbev paying for the stake in Sun Interbrew?", "259.7m euros", False),
+        ("How much is Inbev paying for the stake in Sun Interbrew?", "one-fifth", True),
+        ("How much did house prices rise on the year?", "11.8%", False),
+    ],
+)
+def test_a_share_is_no_amount_of_money(brewer_answerer, question: str, answer: str, low: bool) -> None:  # type: ignore[no-untyped-def]
+    from qa.extractor import SHARE_AS_MONEY_FIT
+
+    assert (_features(brewer_answerer, question, answer)["type_fit"] <= SHARE_AS_MONEY_FIT) is low
+
+
+@pytest.fixture(scope="module")
 def sport_answerer(answerer_over):  # type: ignore[no-untyped-def]
     """A real answerer over a small sport report (names in pairs, a score, amounts)."""
     return answerer_over("hopman", (

@@ -306,3 +306,17 @@ def test_object_verb(question: str, verb: str | None, subject: set[str]) -> None
     info = analyse(question)
     assert info.object_verb == verb
     assert info.object_subject == subject
+
+
+@pytest.mark.parametrize(
+    ("question", "money"),
+    [
+        ("How much is Inbev paying for the stake?", True),
+        ("What was the average house price in 2004?", True),
+        ("How much cocoa does Nigeria produce?", False),  # an amount, not of money
+        ("How much did house prices rise?", False),  # a change: a share answers it too
+        ("How much of Poland's national income does Warsaw produce?", False),  # a share
+    ],
+)
+def test_money_questions(question: str, money: bool) -> None:
+    assert analyse(question).money is money
