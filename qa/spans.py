@@ -106,6 +106,8 @@ def candidates(text: str, sent_start: int, sent_end: int, tokens: np.ndarray, en
 
 _ORG = ENTITY_LABELS.index("ORG")
 _PERSON = ENTITY_LABELS.index("PERSON")
+_MONEY = ENTITY_LABELS.index("MONEY")
+_CARDINAL = ENTITY_LABELS.index("CARDINAL")
 _OF_NAME = re.compile(r" of (?:the )?[A-Z][\w&'-]*(?: [A-Z][\w&'-]*)*")
 
 
@@ -113,6 +115,13 @@ _OF_NAME = re.compile(r" of (?:the )?[A-Z][\w&'-]*(?: [A-Z][\w&'-]*)*")
 # "President" are left out: "General Motors", "President's Choice" are organisations.
 _TITLED_NAME = re.compile(
     r"(?:(?:Mr|Mrs|Ms|Dr|Sir|Dame|Prof|Gen|Lt|Col|Capt|Sgt|Adm|Rev|Shri|Smt|Sheikh)\.?\s+)+(?=[A-Z])")
+
+
+_CURRENCY_AFTER = re.compile(
+    r"(?:m|bn|k|tn)?(?:\s+(?:million|billion|trillion))?\s+(?:euros?|dollars?|pounds?|yen|yuan|rupees?|francs?|"
+    r"roubles?|rubles?|marks|pesos?|rand|kronor|krona|kroner|naira|shekels?|won|lire|lira|pence|cents?)\b",
+    re.IGNORECASE,
+)
 
 
 def clean_entities(text: str, tokens: np.ndarray, entities: np.ndarray) -> list[tuple[int, int, int]]:
@@ -133,6 +142,12 @@ def clean_entities(text: str, tokens: np.ndarray, entities: np.ndarray) -> list[
         if tail:
             item[1] = tail.end()
     merged = [m for i, m in enumerate(merged) if not (i and merged[i - 1][2] == _ORG and m[0] < merged[i - 1][1])]
+    # An amount the tagger cut before its currency, or took for a bare number: "259.7m" + " euros".
+    for item in merged:
+        if item[2] in (_MONEY, _CARDINAL):
+            unit = _CURRENCY_AFTER.match(text, item[1])
+            if unit:
+                item[1], item[2] = unit.end(), _MONEY
     out = []
     for s, e, label in merged:
         inside = tokens[(tokens[:, 0] >= s) & (tokens[:, 0] < e)] if len(tokens) else tokens

@@ -307,6 +307,26 @@ def test_organisation_cut_at_of_is_joined(text: str, entity: str, expected: str)
     assert (text[s:e], label) == (expected, LABEL_ID["ORG"])
 
 
+@pytest.mark.parametrize(
+    ("text", "entity", "label", "expected"),
+    [
+        pytest.param("It pays up to 259.7m euros.", "259.7", "CARDINAL", "259.7m euros", id="cardinal"),
+        pytest.param("The fine was 5 million dollars.", "5 million", "MONEY", "5 million dollars", id="money"),
+        pytest.param("It sold 259 units.", "259", "CARDINAL", "259", id="no-currency"),
+    ],
+)
+def test_an_amount_takes_its_currency(text: str, entity: str, label: str, expected: str) -> None:
+    """The tagger ends an amount before a currency written after it, or takes it for a bare number."""
+    from index.annotator import LABEL_ID
+    from qa.spans import clean_entities
+
+    start = text.index(entity)
+    entities = np.array([[start, start + len(entity), LABEL_ID[label]]], dtype=np.int32)
+    ((s, e, found),) = clean_entities(text, np.zeros((0, 3), dtype=np.int32), entities)
+    assert text[s:e] == expected
+    assert found == (LABEL_ID["MONEY"] if expected != entity else LABEL_ID[label])
+
+
 def test_joined_organisation_swallows_the_entity_after_of() -> None:
     from index.annotator import LABEL_ID
     from qa.spans import clean_entities
