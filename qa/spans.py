@@ -156,9 +156,9 @@ def clean_entities(text: str, tokens: np.ndarray, entities: np.ndarray) -> list[
         if label == _PERSON and any(c.isdigit() for c in text[s:e]):
             continue  # "Argentina 3-0": a score, not a name
         titled = _TITLED_NAME.match(text, s, e)
-        if titled and label != _PERSON and titled.end() < e:
+        if titled and titled.end() < e:
             # "Gen Pervez Musharraf", "Mr Christie" tagged as an organisation or a place: a form of address
-            # before a name makes it a person (the name without its form of address, as PERSON spans are).
+            # before a name makes it a person, named without its form of address ("Shri Rajesh Kumar Singh").
             s, label = titled.end(), _PERSON
         out.append((s, e, label))
     return out

@@ -474,6 +474,8 @@ def test_modifiers_before_the_asked_noun() -> None:
     [
         pytest.param("Gen Pervez Musharraf", "ORG", ("Pervez Musharraf", "PERSON"), id="rank-before-a-name"),
         pytest.param("Mr Christie", "GPE", ("Christie", "PERSON"), id="form-of-address"),
+        # A person the tagger names with the form of address is named without it, as other people are.
+        pytest.param("Shri Rajesh Kumar Singh", "PERSON", ("Rajesh Kumar Singh", "PERSON"), id="person-with-address"),
         pytest.param("General Motors", "ORG", ("General Motors", "ORG"), id="a-company-named-general"),
         pytest.param("Dr", "ORG", ("Dr", "ORG"), id="nothing-after-the-title"),
     ],
