@@ -107,6 +107,8 @@ def candidates(text: str, sent_start: int, sent_end: int, tokens: np.ndarray, en
 _ORG = ENTITY_LABELS.index("ORG")
 _PERSON = ENTITY_LABELS.index("PERSON")
 _MONEY = ENTITY_LABELS.index("MONEY")
+_DATE, _TIME = ENTITY_LABELS.index("DATE"), ENTITY_LABELS.index("TIME")
+_DASH_AFTER_DATE = re.compile(r"\s+[-\u2013\u2014]\s+(?=[a-z])")
 _CARDINAL = ENTITY_LABELS.index("CARDINAL")
 _OF_NAME = re.compile(r" of (?:the )?[A-Z][\w&'-]*(?: [A-Z][\w&'-]*)*")
 
@@ -142,6 +144,12 @@ def clean_entities(text: str, tokens: np.ndarray, entities: np.ndarray) -> list[
         if tail:
             item[1] = tail.end()
     merged = [m for i, m in enumerate(merged) if not (i and merged[i - 1][2] == _ORG and m[0] < merged[i - 1][1])]
+    # A date the tagger ran on past a dash into what comments on it: "17 April - the sales week beginning ...".
+    for item in merged:
+        if item[2] in (_DATE, _TIME):
+            dash = _DASH_AFTER_DATE.search(text, item[0], item[1])
+            if dash:
+                item[1] = dash.start()
     # An amount the tagger cut before its currency, or took for a bare number: "259.7m" + " euros".
     for item in merged:
         if item[2] in (_MONEY, _CARDINAL):

@@ -327,6 +327,24 @@ def test_an_amount_takes_its_currency(text: str, entity: str, label: str, expect
     assert found == (LABEL_ID["MONEY"] if expected != entity else LABEL_ID[label])
 
 
+@pytest.mark.parametrize(
+    ("text", "entity", "expected"),
+    [
+        pytest.param("It starts on 17 April - the sales week beginning 10 April.", "17 April - the sales week",
+                     "17 April", id="comment-after-dash"),
+        pytest.param("It ran 1914 - 1918 in all.", "1914 - 1918", "1914 - 1918", id="a-range-stays"),
+    ],
+)
+def test_a_date_ends_before_a_dash_and_a_comment(text: str, entity: str, expected: str) -> None:
+    from index.annotator import LABEL_ID
+    from qa.spans import clean_entities
+
+    start = text.index(entity)
+    entities = np.array([[start, start + len(entity), LABEL_ID["DATE"]]], dtype=np.int32)
+    ((s, e, _),) = clean_entities(text, np.zeros((0, 3), dtype=np.int32), entities)
+    assert text[s:e] == expected
+
+
 def test_joined_organisation_swallows_the_entity_after_of() -> None:
     from index.annotator import LABEL_ID
     from qa.spans import clean_entities
