@@ -142,6 +142,16 @@ def _names_kind_of(sh: SpanShape, shape: SentenceShape) -> bool:
     return nouns_after and (shape.pos[before] in (DET, _ADJ) or shape.token_words[before] in ("'s", "\u2019s"))
 
 
+def _in_a_name(sh: SpanShape, shape: SentenceShape) -> bool:
+    """Whether a span is the first word of a name: followed by a capitalised word that is not a month
+    ("Sunday Telegraph", "Monday Night Football"; not "Monday January 5")."""
+    after = sh.last_tok + 1
+    if after >= len(shape.pos) or shape.pos[after] != PROPN:
+        return False
+    word = shape.token_words[after]
+    return word not in _MONTHS and not word[:1].isdigit()
+
+
 def _names_in(text: str, start: int, end: int) -> list[str]:
     """Every run of two to four capitalised words inside text[start:end], lower-cased ("ava lee", "singer ava
     lee", ...): the names a span may hold, matched against a question's names."""
@@ -1020,6 +1030,8 @@ class Extractor:
                     or (kind in ("DATE", "TIME") and clause_cover(sh) < DATED_CLAUSE_COVER
                         and dates_another_event(sh, shape, dated_terms))):
                 fit = 0.0
+            if is_date and fit > 0.0 and _WEEKDAY.match(text, span.start) and _in_a_name(sh, shape):
+                fit = 0.0  # "Sunday Telegraph journalist Robert Peston": a newspaper, not a day
             if is_date and fit > WHEN_RELATIVE_FIT and _WEEKDAY.match(text, span.start) and _names_kind_of(sh, shape):
                 fit = WHEN_RELATIVE_FIT  # "ITV1's Saturday morning music show": which show, not when
             if unit_pattern is not None and sh.calendar and not unit_pattern.search(text[span.start: span.end]):

@@ -503,7 +503,8 @@ def show_answerer(answerer_over):  # type: ignore[no-untyped-def]
     return answerer_over("show", (
         "Presenter leaves music show\n\nJo Hart has quit as host of Channel 9's Saturday morning music show "
         "Top Tunes after six years. She will present her last show on 5 March. Hart will also advise Sir Clive "
-        "Woodward's 2005 Lions on media strategy. Southampton unveiled their new manager on Wednesday.\n"))
+        "Woodward's 2005 Lions on media strategy. Southampton unveiled their new manager on Wednesday. Hart "
+        "spoke to Sunday Telegraph journalist Robert Peston about leaving.\n"))
 
 
 @pytest.mark.parametrize(
@@ -513,6 +514,8 @@ def show_answerer(answerer_over):  # type: ignore[no-untyped-def]
         ("On what date will Jo Hart present her last show?", "5 March", 1.0),
         # A weekday inside a noun phrase says which show, not when (a last resort at most).
         ("On what date will Jo Hart present her last show?", "Saturday", 0.3),
+        # A weekday starting a name is no day at all.
+        ("When did Jo Hart say she was leaving?", "Sunday", 0.0),
         # A year inside a name is no amount...
         ("How much will Jo Hart be paid for her media work?", "Sir Clive Woodward's 2005 Lions", 0.0),
         # ...and a weekday is no stretch of time.
