@@ -129,7 +129,6 @@ WHEN_DURATION_FIT = 0.5
 _NUMBER_LEFT = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
                           r"forty|fifty|hundred|thousand|million|billion|trillion|dozen|half)\b", re.IGNORECASE)
 _WEEKDAY = re.compile(r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b", re.IGNORECASE)
-_ADP = POS_ID["ADP"]
 
 
 def _names_kind_of(sh: SpanShape, shape: SentenceShape) -> bool:
@@ -1030,10 +1029,11 @@ class Extractor:
                     or (kind in ("DATE", "TIME") and clause_cover(sh) < DATED_CLAUSE_COVER
                         and dates_another_event(sh, shape, dated_terms))):
                 fit = 0.0
-            if is_date and fit > 0.0 and _WEEKDAY.match(text, span.start) and _in_a_name(sh, shape):
-                fit = 0.0  # "Sunday Telegraph journalist Robert Peston": a newspaper, not a day
-            if is_date and fit > WHEN_RELATIVE_FIT and _WEEKDAY.match(text, span.start) and _names_kind_of(sh, shape):
-                fit = WHEN_RELATIVE_FIT  # "ITV1's Saturday morning music show": which show, not when
+            if is_date and fit > 0.0 and _WEEKDAY.match(text, span.start):
+                if _in_a_name(sh, shape):
+                    fit = 0.0  # "Sunday Telegraph journalist Robert Peston": a newspaper, not a day
+                elif _names_kind_of(sh, shape):
+                    fit = min(fit, WHEN_RELATIVE_FIT)  # "ITV1's Saturday morning music show": which show, not when
             if unit_pattern is not None and sh.calendar and not unit_pattern.search(text[span.start: span.end]):
                 fit = min(fit, OTHER_UNIT_FIT)
             if asked_org_kind is not None and kind in ("ORG", "NP", "NP_PROPN") and any(
