@@ -168,6 +168,10 @@ _SHARE = re.compile(r"%|\bper ?cent\b|\b(?:half|halves|third|thirds|quarter|quar
 _MONEY_SIGN = re.compile(r"[$\u00a3\u20ac\u00a5]|\b(?:dollars?|pounds?|euros?|yen|yuan|rupees?|francs?|pence|cents?|"
                          r"bn|m)\b", re.IGNORECASE)
 SHARE_AS_MONEY_FIT = 0.2  # below the strict types' floor (qa.answerer.STRICT_MIN_FIT): no answer
+# A time of day: "1500 GMT", "10:30", "3pm".
+_CLOCK_TIME = re.compile(r"\b\d{1,4}\s*(?:GMT|BST|UTC|EST|CET|IST)\b|\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b",
+                         re.IGNORECASE)
+_HOW_OLD = re.compile(r"\bhow old\b", re.IGNORECASE)
 # A year written as part of a name or with a month: "the 2005 Lions", "Lisbon 2007", "March 2005".
 _DATED_NAME = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})\s+[A-Z]|[A-Za-z]\s+(?:1[0-9]{3}|20[0-9]{2})\b")
 # A number counting things written in the plural ("five countries", "200 delegates"): never a "when".
@@ -953,6 +957,7 @@ class Extractor:
             n.lower() for n in info.names if " " in n and not info.identity
         ) if info.answer_type is AnswerType.PERSON else frozenset()
         is_date = info.answer_type is AnswerType.DATE
+        asks_age = info.answer_type is AnswerType.DURATION and _HOW_OLD.search(info.text) is not None
         # The question's words, each word of a class standing for the rest ("hosted" for "convened"), and
         # each noun for its kin ("the summit" is the leaders' meeting).
         dated_terms = q_terms.union(info.word_class[1] if info.word_class else (),
@@ -1062,10 +1067,13 @@ class Extractor:
             if counting and sh.calendar and _DATED_NAME.search(text, span.start, span.end) and not _NUMBER_LEFT.search(
                     CALENDAR.sub(" ", text[span.start: span.end])):
                 fit = 0.0  # "How much will he be paid?" is not answered by "the 2005 Lions" ("2000" may count)
-            if info.answer_type is AnswerType.DURATION and sh.calendar and not (
-                    sh.duration or DATE_UNITS["year"].search(text, span.start, span.end)
-                    or DATE_UNITS["century"].search(text, span.start, span.end)):
-                fit = 0.0  # "How long is the contract?" is not answered by "Wednesday" ("since 1951" may be)
+            if info.answer_type is AnswerType.DURATION and not sh.duration and (
+                    (sh.calendar and (asks_age or not (DATE_UNITS["year"].search(text, span.start, span.end)
+                                                       or DATE_UNITS["century"].search(text, span.start, span.end))))
+                    or _CLOCK_TIME.search(text, span.start, span.end)):
+                # "How long is the contract?" is not answered by "Wednesday" nor "1500 GMT" ("since 1951" may be),
+                # "How old is he?" by no date at all.
+                fit = 0.0
             if settlement and is_country(text[span.start: span.end]):
                 fit = min(fit, COUNTRY_AS_CITY_FIT)  # "In which city ...?" is not answered by "Australia"
             if info.answer_type is AnswerType.PLACE and sh.locative and kind in ("ORG", "FAC", "NP_PROPN"):

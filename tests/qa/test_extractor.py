@@ -503,8 +503,9 @@ def show_answerer(answerer_over):  # type: ignore[no-untyped-def]
     return answerer_over("show", (
         "Presenter leaves music show\n\nJo Hart has quit as host of Channel 9's Saturday morning music show "
         "Top Tunes after six years. She will present her last show on 5 March. Hart will also advise Sir Clive "
-        "Woodward's 2005 Lions on media strategy. Southampton unveiled their new manager on Wednesday. Hart "
-        "spoke to Sunday Telegraph journalist Robert Peston about leaving.\n"))
+        "Woodward's 2005 Lions on media strategy. Southampton unveiled their new manager at 1500 GMT on "
+        "Wednesday. Hart spoke to Sunday Telegraph journalist Robert Peston about leaving. She first presented "
+        "the show in 1999.\n"))
 
 
 @pytest.mark.parametrize(
@@ -520,6 +521,8 @@ def show_answerer(answerer_over):  # type: ignore[no-untyped-def]
         ("How much will Jo Hart be paid for her media work?", "Sir Clive Woodward's 2005 Lions", 0.0),
         # ...and a weekday is no stretch of time.
         ("How long is the contract of the new Southampton manager?", "Wednesday", 0.0),
+        ("How long is the contract of the new Southampton manager?", "1500 GMT", 0.0),  # a time of day
+        ("How old is Jo Hart?", "1999", 0.0),  # no date is an age
     ],
 )
 def test_what_dates_and_numbers_fit(show_answerer, question: str, answer: str, fit: float) -> None:  # type: ignore[no-untyped-def]
