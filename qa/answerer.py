@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,6 +18,7 @@ import faiss
 import numpy as np
 
 from index.embedder import Embedder
+from index.lexical import terms
 from index.store import LoadedIndex, ensure_index
 from qa.answers import Answer, Citation
 from qa.batching import MicroBatcher
@@ -53,6 +55,34 @@ FITTING = 0.5
 # How far (in span score) below the best an earlier sentence's identical answer may sit and still be the
 # one cited (see `first_telling`).
 SAME_ANSWER_MARGIN = 1.0
+
+
+# A sentence saying that what was asked is not known: "no financial details were revealed", "Terms of the
+# acquisition were not disclosed", "an undisclosed fee".
+UNDISCLOSED = re.compile(
+    r"\b(?:not|never)\s+(?:been\s+|yet\s+)?(?:disclosed|revealed|made public|specified)\b"
+    r"|\bno\s+(?:\w+\s+)?(?:details|figures|terms|price)\s+(?:were|was|have been|has been)\s+"
+    r"(?:disclosed|revealed|given|released|made public)\b|\bundisclosed\b|\bdeclined to (?:say|disclose|reveal|give)\b",
+    re.IGNORECASE,
+)
+
+
+_CLAUSE_START = re.compile(r".*(?:[,;:(]|\bbut\b|\band\b|\bwhile\b)", re.DOTALL)
+
+
+def _withholds(info: QuestionInfo, sentence: str) -> bool:
+    """Whether the sentence says that what the question asks was not disclosed: a question about money
+    ("How much did Ask Jeeves pay?" of "Terms of the acquisition were not disclosed"), or one sharing a word
+    with the clause that says so ("What is the financial value?" of "no financial details were revealed";
+    not "When was the merger announced?" of "announced on Tuesday, but no financial details ...")."""
+    for match in UNDISCLOSED.finditer(sentence):
+        if info.money:
+            return True
+        before = _CLAUSE_START.match(sentence, 0, match.start())
+        clause = sentence[before.end() if before else 0: match.end()]
+        if set(terms(clause)) & set(info.terms):
+            return True
+    return False
 
 
 class QuestionError(ValueError):
@@ -217,6 +247,15 @@ class Answerer:
             # "Who is India's Defence Minister?" asks for the person holding a title: when nobody the
             # briefing introduces with that title is left, an organisation or a stray phrase is no answer.
             spans = [s for s in spans if s.type_fit >= TITLE_MIN_FIT]
+        # "The merger was announced ..., but no financial details were revealed": the briefing says it does not
+        # know. Read in the best span's sentence, or in the best sentence for a number, a date or a reason.
+        candidates = ([spans[0].sentence] if spans else []) + (
+            sentences[:1] if info.answer_type in STRICT_TYPES or not spans else [])
+        withheld = next((s for s in candidates if _withholds(info, self.index.sentence_text(s.row))), None)
+        if withheld is not None:
+            return self._abstain(question, resolved, info, [withheld, *(s for s in sentences if s.row != withheld.row)],
+                                 message="The briefing says this was not disclosed. These passages are the closest "
+                                         "it has.")
         if not spans:
             return self._abstain(question, resolved, info, sentences)
         best = spans[0]

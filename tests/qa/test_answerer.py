@@ -425,3 +425,39 @@ def test_a_named_kind_of_person_is_not_the_person_asked_about_nor_a_place(crash_
 
 def test_a_named_kind_of_person_is_answered_by_a_person(crash_answerer) -> None:  # type: ignore[no-untyped-def]
     assert crash_answerer.ask("Which singer died in the crash?").answer == "Ava Lee"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "withholds"),
+    [
+        ("How much did Ask Jeeves pay for Bloglines?", "How much Ask Jeeves paid for Bloglines was not revealed.",
+         True),
+        ("How much did Ask Jeeves pay?", "Terms of the acquisition were not disclosed.", True),  # money: any terms
+        ("What is the financial value of the merger?",
+         "The merger was announced on Tuesday, but no financial details were revealed.", True),
+        # The clause withholding the details says nothing of when the merger was announced.
+        ("When was the merger announced?",
+         "The merger was announced on Tuesday, but no financial details were revealed.", False),
+        ("When was the album released?", "The album was released in May.", False),
+    ],
+)
+def test_a_sentence_saying_it_was_not_disclosed(question: str, sentence: str, withholds: bool) -> None:
+    from qa.answerer import _withholds
+    from qa.question import analyse
+
+    assert _withholds(analyse(question), sentence) is withholds
+
+
+@pytest.fixture(scope="module")
+def deal_answerer(answerer_over):  # type: ignore[no-untyped-def]
+    return answerer_over("deal", (
+        "Ask Jeeves buys Bloglines\n\nAsk Jeeves has bought the web feed service Bloglines. The deal was announced "
+        "on Tuesday, but how much Ask Jeeves paid for Bloglines was not revealed. Bloglines has 200,000 users.\n"))
+
+
+def test_what_the_briefing_says_was_not_disclosed_is_not_answered(deal_answerer) -> None:  # type: ignore[no-untyped-def]
+    answer = deal_answerer.ask("How much did Ask Jeeves pay for Bloglines?")
+    assert answer.answer is None and "not disclosed" in answer.message
+    assert "was not revealed" in answer.related[0].text
+    # The same sentence still dates the deal.
+    assert deal_answerer.ask("When was the deal announced?").answer == "Tuesday"
