@@ -1079,6 +1079,8 @@ class Extractor:
             if info.answer_type is AnswerType.PLACE and sh.locative and kind in ("ORG", "FAC", "NP_PROPN"):
                 fit = max(fit, 0.8)  # "welcome partners to the State Department": a place by its preposition
             misfit = of_subject = False
+            if thing_head and kind in ("NP", "NP_PROPN") and sh.person_noun and not names_person:
+                fit, misfit = min(fit, RULED_OUT_FIT), True  # "In which court ...?" is not answered by "the man"
             if kin_named and kind == "PERSON":
                 fit, misfit = min(fit, RULED_OUT_FIT), True
             if thing_head and kind in ("CLAUSE", "REASON") and (info.wh == "which" or head_stem in HEAD_KIN):

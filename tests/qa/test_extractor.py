@@ -467,6 +467,16 @@ def test_an_organisation_of_another_kind_does_not_fit(answerer, question: str, l
     assert (fit <= ORG_KIND_MISMATCH_FIT) is low
 
 
+def test_a_thing_is_not_answered_by_a_phrase_for_people(answerer) -> None:  # type: ignore[no-untyped-def]
+    """ "Which sector ...?" asks for a thing: "External Affairs Minister" (a phrase ending on a noun for people)
+    is ruled out while "meetings" still fits."""
+    from qa.extractor import RULED_OUT_FIT
+
+    question = "Which sector will the senior members of the US administration discuss with Jaishankar?"
+    assert _features(answerer, question, "External Affairs Minister")["type_fit"] <= RULED_OUT_FIT
+    assert _features(answerer, question, "meetings")["type_fit"] > RULED_OUT_FIT
+
+
 @pytest.fixture(scope="module")
 def summit_answerer(answerer_over):  # type: ignore[no-untyped-def]
     """A real answerer over a report dating one event and only naming another."""
