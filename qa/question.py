@@ -57,7 +57,7 @@ _HEADS = {
     "network channel newspaper publisher label band",
     AnswerType.NUMBER: "number amount percentage percent proportion share total sum figure price cost rate "
     "size length distance population fee salary wage payment fine budget revenue profit turnover valuation "
-    "score tally",
+    "score tally rating attendance capacity margin",
 }
 HEAD_TYPES = {word: kind for kind, group in _HEADS.items() for word in group.split()}
 

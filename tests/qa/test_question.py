@@ -52,6 +52,8 @@ ANSWER_TYPES = [
     ("How old is the cathedral?", A.DURATION, "how-old"),
     ("What is the population of India?", A.NUMBER, "what-is-the-population"),
     ("What percentage of voters agreed?", A.NUMBER, "what-percentage"),
+    ("What passer rating did Manning finish the season with?", A.NUMBER, "what-rating"),
+    ("What attendance did the final draw?", A.NUMBER, "what-attendance"),
     # which ministry / department → an organisation
     ("Which ministry announced the minister's trip?", A.ORG, "which-ministry"),
     ("Which department issued the release about the finance meeting?", A.ORG, "which-department"),
