@@ -936,6 +936,21 @@ class Extractor:
                     kept.append(cut)
                 # else the number alone is a candidate already (or nothing is left): the long one goes
             shapes = kept
+        if info.date_unit == "year":
+            # "In what year did Genghis Khan die?": "1227", not "August 1227" nor "early 1961".
+            seen = {(sh.span.start, sh.span.end) for sh in shapes}
+            years: list[SpanShape] = []
+            for sh in shapes:
+                if sh.kind != "DATE":
+                    continue
+                found = list(DATE_UNITS["year"].finditer(text, sh.span.start, sh.span.end))
+                if len(found) == 1 and (found[0].start(), found[0].end()) not in seen:
+                    year = _shape(Span(found[0].start(), found[0].end(), "DATE", 1), shape)
+                    if year is not None:
+                        years.append(year)
+                        seen.add((found[0].start(), found[0].end()))
+            shapes = [sh for sh in shapes if not (sh.kind == "DATE" and any(
+                sh.span.start <= y.span.start and y.span.end <= sh.span.end for y in years))] + years
         # "Whom will Jaishankar meet?": the title the article gives Jaishankar ("External Affairs Minister")
         # names him again, not someone else.
         own_titles: list[frozenset[str]] = []

@@ -514,8 +514,8 @@ def show_answerer(answerer_over):  # type: ignore[no-untyped-def]
         "Presenter leaves music show\n\nJo Hart has quit as host of Channel 9's Saturday morning music show "
         "Top Tunes after six years. She will present her last show on 5 March. Hart will also advise Sir Clive "
         "Woodward's 2005 Lions on media strategy. Southampton unveiled their new manager at 1500 GMT on "
-        "Wednesday. Hart spoke to Sunday Telegraph journalist Robert Peston about leaving. She first presented "
-        "the show in 1999.\n"))
+        "Wednesday. Hart spoke to Sunday Telegraph journalist Robert Peston about leaving. Jo Hart first presented "
+        "the show in March 1999.\n"))
 
 
 @pytest.mark.parametrize(
@@ -532,11 +532,16 @@ def show_answerer(answerer_over):  # type: ignore[no-untyped-def]
         # ...and a weekday is no stretch of time.
         ("How long is the contract of the new Southampton manager?", "Wednesday", 0.0),
         ("How long is the contract of the new Southampton manager?", "1500 GMT", 0.0),  # a time of day
-        ("How old is Jo Hart?", "1999", 0.0),  # no date is an age
+        ("How old is Jo Hart?", "March 1999", 0.0),  # no date is an age
     ],
 )
 def test_what_dates_and_numbers_fit(show_answerer, question: str, answer: str, fit: float) -> None:  # type: ignore[no-untyped-def]
     assert _features(show_answerer, question, answer)["type_fit"] == pytest.approx(fit)
+
+
+def test_what_year_is_answered_by_the_year_alone(show_answerer) -> None:  # type: ignore[no-untyped-def]
+    """ "In what year ...?" is answered by "1999", not by "March 1999"."""
+    assert show_answerer.ask("In what year did Jo Hart first present the show?").answer == "1999"
 
 
 @pytest.fixture(scope="module")
