@@ -168,8 +168,20 @@ def _kind_of(text: str) -> tuple[str, ...]:
 
 
 def _counted(lower: str) -> str | None:
-    match = re.search(r"\bhow many ([a-z][\w-]*)", lower)
-    return stem(match.group(1)) if match and match.group(1) not in STOP_WORDS else None
+    """The counted noun of "how many": the last plural of the words after it ("How many total yards did
+    ...?" counts yards, "How many miles east of ...?" miles), else the first of them."""
+    match = re.search(r"\bhow many ((?:[a-z][\w-]*\s*){1,3})", lower)
+    if not match:
+        return None
+    following = []
+    for word in match.group(1).split():
+        if word in STOP_WORDS or word in _AUXILIARIES:
+            break
+        following.append(word)
+    if not following:
+        return None
+    plural = [w for w in following if w.endswith("s") and not w.endswith("ss")]
+    return stem(plural[-1] if plural else following[0])
 
 
 _MONEY_QUESTION = re.compile(

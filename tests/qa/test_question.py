@@ -268,7 +268,9 @@ def test_kind_of(question: str, kind_of: tuple[str, ...]) -> None:
 @pytest.mark.parametrize(
     ("question", "counted"),
     [("How many yards did Newton throw for?", "yard"), ("How many of them came?", None),
-     ("How much did it cost?", None)],
+     ("How much did it cost?", None),
+     ("How many total yards did the Panthers have?", "yard"),  # the noun, not its adjective
+     ("How many miles east of Berlin is Warsaw?", "mile"), ("How many people died?", "peopl")],
 )
 def test_counted(question: str, counted: str | None) -> None:
     assert analyse(question).counted == counted
