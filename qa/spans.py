@@ -108,6 +108,11 @@ _ORG = ENTITY_LABELS.index("ORG")
 _PERSON = ENTITY_LABELS.index("PERSON")
 _MONEY = ENTITY_LABELS.index("MONEY")
 _DATE, _TIME = ENTITY_LABELS.index("DATE"), ENTITY_LABELS.index("TIME")
+_AMOUNTS = frozenset(ENTITY_LABELS.index(x) for x in ("CARDINAL", "MONEY", "QUANTITY", "PERCENT"))
+# Words that hedge a number without changing it ("about 260", "as many as 7,000", "only 146,000"); a bound
+# ("more than", "up to", "at least") changes what the number says and stays.
+_HEDGE = re.compile(r"(?:only|as many as|as much as|as few as|some|about|around|approximately|roughly|just|"
+                    r"an estimated)\s+", re.IGNORECASE)
 _DASH_AFTER_DATE = re.compile(r"\s+[-\u2013\u2014]\s+(?=[a-z])")
 _CARDINAL = ENTITY_LABELS.index("CARDINAL")
 _OF_NAME = re.compile(r" of (?:the )?[A-Z][\w&'-]*(?: [A-Z][\w&'-]*)*")
@@ -150,6 +155,12 @@ def clean_entities(text: str, tokens: np.ndarray, entities: np.ndarray) -> list[
             dash = _DASH_AFTER_DATE.search(text, item[0], item[1])
             if dash:
                 item[1] = dash.start()
+    # A number the tagger took with the words hedging it: "as many as 7,000", "only 146,000".
+    for item in merged:
+        if item[2] in _AMOUNTS:
+            hedge = _HEDGE.match(text, item[0], item[1])
+            if hedge and hedge.end() < item[1]:
+                item[0] = hedge.end()
     # An amount the tagger cut before its currency, or took for a bare number: "259.7m" + " euros".
     for item in merged:
         if item[2] in (_MONEY, _CARDINAL):

@@ -345,6 +345,25 @@ def test_a_date_ends_before_a_dash_and_a_comment(text: str, entity: str, expecte
     assert text[s:e] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "entity", "expected"),
+    [
+        pytest.param("Qantas may move as many as 7,000 jobs.", "as many as 7,000", "7,000", id="hedge"),
+        pytest.param("Firms added only 146,000 jobs.", "only 146,000", "146,000", id="only"),
+        pytest.param("Prices rose by less than 2%.", "less than 2%", "less than 2%", id="a-bound-stays"),
+    ],
+)
+def test_a_number_without_its_hedge(text: str, entity: str, expected: str) -> None:
+    """ "As many as", "only", "about" hedge a number without changing it; "less than" is part of what it says."""
+    from index.annotator import LABEL_ID
+    from qa.spans import clean_entities
+
+    start = text.index(entity)
+    entities = np.array([[start, start + len(entity), LABEL_ID["CARDINAL"]]], dtype=np.int32)
+    ((s, e, _),) = clean_entities(text, np.zeros((0, 3), dtype=np.int32), entities)
+    assert text[s:e] == expected
+
+
 def test_joined_organisation_swallows_the_entity_after_of() -> None:
     from index.annotator import LABEL_ID
     from qa.spans import clean_entities
