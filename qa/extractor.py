@@ -128,7 +128,6 @@ WHEN_DURATION_FIT = 0.5
 # A number left in a span once its calendar words are taken out ("2,000 in 2005"; not "the 2005 Lions").
 _NUMBER_LEFT = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
                           r"forty|fifty|hundred|thousand|million|billion|trillion|dozen|half)\b", re.IGNORECASE)
-_WEEKDAY = re.compile(r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b", re.IGNORECASE)
 
 
 def _names_kind_of(sh: SpanShape, shape: SentenceShape) -> bool:
@@ -149,16 +148,6 @@ def _in_a_name(sh: SpanShape, shape: SentenceShape) -> bool:
         return False
     word = shape.token_words[after]
     return word not in _MONTHS and not word[:1].isdigit()
-
-
-def _names_in(text: str, start: int, end: int) -> list[str]:
-    """Every run of two to four capitalised words inside text[start:end], lower-cased ("ava lee", "singer ava
-    lee", ...): the names a span may hold, matched against a question's names."""
-    runs = []
-    for m in re.finditer(r"[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*)+", text[start:end]):
-        parts = m.group(0).lower().split()
-        runs.extend(" ".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 2, min(len(parts), i + 4) + 1))
-    return runs
 
 
 # A share of something ("11.8%", "one-fifth", "half"), which a question about money is not answered by
@@ -435,13 +424,14 @@ TYPED_LABELS = {
 
 
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday"
+_WEEKDAY = re.compile(r"(?:" + "|".join(_WEEKDAYS.split()) + r")s?\b", re.IGNORECASE)
 _MONTH_NAMES = "|".join(_MONTHS[: _MONTHS.index("monday")])
 # What a calendar date names, by unit: a question asking "what year" is not answered by "March".
 DATE_UNITS = {
     "year": re.compile(r"\b1[0-9]{3}s?\b|\b20[0-9]{2}s?\b"),
     "decade": re.compile(r"\b(?:1[0-9]|20)?[0-9]0s\b|\bdecade", re.IGNORECASE),
     "century": re.compile(r"\bcentur(?:y|ies)\b|\b1[0-9]{3}s?\b", re.IGNORECASE),
-    "month": re.compile(r"\b(" + "|".join(_MONTHS[: _MONTHS.index("monday")]) + r")\b", re.IGNORECASE),
+    "month": re.compile(r"\b(" + _MONTH_NAMES + r")\b", re.IGNORECASE),
     # "On what date ...?": a day of a month, not a weekday or a month alone.
     "date": re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + _MONTH_NAMES + r")\b|\b(?:" + _MONTH_NAMES
                        + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b", re.IGNORECASE),
@@ -968,9 +958,10 @@ class Extractor:
         # (Only for nouns of a known kin group: "Which scholar ...?" is a person the lexicon does not know.)
         kin_named = thing_head and head_stem in HEAD_KIN and any(sh.last_stem in head_kin for sh in shapes)
         # The people a "who" question names by their full name (two words or more), unless it asks who they are.
-        asked_person_names = frozenset(
-            n.lower() for n in info.names if " " in n and not info.identity
-        ) if info.answer_type is AnswerType.PERSON else frozenset()
+        full_names = [n for n in info.names if " " in n] if (
+            info.answer_type is AnswerType.PERSON and not info.identity) else []
+        asked_person = re.compile(r"\b(?:" + "|".join(map(re.escape, full_names)) + r")\b",
+                                  re.IGNORECASE) if full_names else None
         is_date = info.answer_type is AnswerType.DATE
         asks_age = info.answer_type is AnswerType.DURATION and _HOW_OLD.search(info.text) is not None
         # The question's words, each word of a class standing for the rest ("hosted" for "convened"), and
@@ -1023,8 +1014,8 @@ class Extractor:
                 # A span that only repeats the question is not an answer, not even its head noun: "What toxin
                 # ...?" is answered by "granulysin", not by "toxin".
                 continue
-            if (asked_person_names and kind in ("PERSON", "NP", "NP_PROPN")
-                    and any(n in asked_person_names for n in _names_in(text, span.start, span.end))):
+            if (asked_person and kind in ("PERSON", "NP", "NP_PROPN")
+                    and asked_person.search(text, span.start, span.end)):
                 # "Which pilot flew the plane that crashed with Ava Lee?": "Singer Ava Lee" is whom the question
                 # is about, not whom it asks for; no more an answer than the question's own words are.
                 continue

@@ -287,6 +287,17 @@ def test_sentence_candidate_keeps_its_first_word(generic_candidates: dict[str, s
     assert "The company hired 1,200 engineers in Berlin last year" in generic_candidates["SENTENCE"]
 
 
+def _cleaned(text: str, entity: str, label: str) -> tuple[str, str]:
+    """The one entity `entity` of `text`, tagged `label`, after clean_entities: its text and label."""
+    from index.annotator import ENTITY_LABELS, LABEL_ID
+    from qa.spans import clean_entities
+
+    start = text.index(entity)
+    entities = np.array([[start, start + len(entity), LABEL_ID[label]]], dtype=np.int32)
+    ((s, e, found),) = clean_entities(text, np.zeros((0, 3), dtype=np.int32), entities)
+    return text[s:e], ENTITY_LABELS[found]
+
+
 @pytest.mark.parametrize(
     ("text", "entity", "expected"),
     [
@@ -298,13 +309,7 @@ def test_sentence_candidate_keeps_its_first_word(generic_candidates: dict[str, s
 )
 def test_organisation_cut_at_of_is_joined(text: str, entity: str, expected: str) -> None:
     """The tagger often ends an institution's name before "of the ..."; the candidate takes the whole name."""
-    from index.annotator import LABEL_ID
-    from qa.spans import clean_entities
-
-    start = text.index(entity)
-    entities = np.array([[start, start + len(entity), LABEL_ID["ORG"]]], dtype=np.int32)
-    ((s, e, label),) = clean_entities(text, np.zeros((0, 3), dtype=np.int32), entities)
-    assert (text[s:e], label) == (expected, LABEL_ID["ORG"])
+    assert _cleaned(text, entity, "ORG") == (expected, "ORG")
 
 
 @pytest.mark.parametrize(
@@ -317,14 +322,7 @@ def test_organisation_cut_at_of_is_joined(text: str, entity: str, expected: str)
 )
 def test_an_amount_takes_its_currency(text: str, entity: str, label: str, expected: str) -> None:
     """The tagger ends an amount before a currency written after it, or takes it for a bare number."""
-    from index.annotator import LABEL_ID
-    from qa.spans import clean_entities
-
-    start = text.index(entity)
-    entities = np.array([[start, start + len(entity), LABEL_ID[label]]], dtype=np.int32)
-    ((s, e, found),) = clean_entities(text, np.zeros((0, 3), dtype=np.int32), entities)
-    assert text[s:e] == expected
-    assert found == (LABEL_ID["MONEY"] if expected != entity else LABEL_ID[label])
+    assert _cleaned(text, entity, label) == (expected, "MONEY" if expected != entity else label)
 
 
 @pytest.mark.parametrize(
@@ -336,13 +334,7 @@ def test_an_amount_takes_its_currency(text: str, entity: str, label: str, expect
     ],
 )
 def test_a_date_ends_before_a_dash_and_a_comment(text: str, entity: str, expected: str) -> None:
-    from index.annotator import LABEL_ID
-    from qa.spans import clean_entities
-
-    start = text.index(entity)
-    entities = np.array([[start, start + len(entity), LABEL_ID["DATE"]]], dtype=np.int32)
-    ((s, e, _),) = clean_entities(text, np.zeros((0, 3), dtype=np.int32), entities)
-    assert text[s:e] == expected
+    assert _cleaned(text, entity, "DATE")[0] == expected
 
 
 @pytest.mark.parametrize(
@@ -355,13 +347,7 @@ def test_a_date_ends_before_a_dash_and_a_comment(text: str, entity: str, expecte
 )
 def test_a_number_without_its_hedge(text: str, entity: str, expected: str) -> None:
     """ "As many as", "only", "about" hedge a number without changing it; "less than" is part of what it says."""
-    from index.annotator import LABEL_ID
-    from qa.spans import clean_entities
-
-    start = text.index(entity)
-    entities = np.array([[start, start + len(entity), LABEL_ID["CARDINAL"]]], dtype=np.int32)
-    ((s, e, _),) = clean_entities(text, np.zeros((0, 3), dtype=np.int32), entities)
-    assert text[s:e] == expected
+    assert _cleaned(text, entity, "CARDINAL")[0] == expected
 
 
 def test_joined_organisation_swallows_the_entity_after_of() -> None:
