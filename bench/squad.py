@@ -18,8 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.squad_corpus import write_corpus  # noqa: E402
-from qa import answerer as answerer_module  # noqa: E402
-from qa.answerer import Answerer  # noqa: E402
+from qa.answerer import READ_PASSAGES, Answerer, Calibration  # noqa: E402
 from qa.evaluate import best_over, exact_match, f1  # noqa: E402
 from qa.question import analyse  # noqa: E402
 
@@ -30,15 +29,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--limit", type=int, default=0, help="ask only every k-th question so about N are asked")
     ap.add_argument("--no-abstain", action="store_true", help="always answer (SQuAD has no unanswerable questions)")
+    ap.add_argument("--read", type=int, default=READ_PASSAGES, help="passages the reader reads per question")
     args = ap.parse_args()
     questions = write_corpus(WORK / "squad-corpus")
     if args.limit:
         step = max(1, len(questions) // args.limit)
         questions = questions[::step]
-    if args.no_abstain:
-        answerer_module.ABSTAIN_BELOW = 0.0
     started = time.perf_counter()
-    answerer = Answerer(WORK / "squad-corpus", WORK / "squad-index").load(progress=sys.stderr.isatty())
+    answerer = Answerer(WORK / "squad-corpus", WORK / "squad-index", read_passages=args.read).load(
+        progress=sys.stderr.isatty())
+    if args.no_abstain:
+        calibration = answerer.calibration
+        answerer.calibration = Calibration(calibration.slope, calibration.intercept, 0.0)
     print(f"index ready in {time.perf_counter() - started:.1f}s: {answerer.index.manifest['counts']}")
     totals: dict[str, list[float]] = defaultdict(list)
     by_type: dict[str, list[float]] = defaultdict(list)

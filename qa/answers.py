@@ -40,6 +40,9 @@ class Answer:
     answer_end: int | None = None
     answer_type: str | None = None
     entities: list[str] = field(default_factory=list)  # names in the cited sentence, for follow-ups
+    # When the answer is a date or time expression: the calendar days it names, as of the article's date
+    # (qa.dates.DateValue.to_dict(): start, end, label), shown beside the quote, which stays exact.
+    date_value: dict[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -48,6 +51,8 @@ class Answer:
             "answer": self.answer,
             "message": self.message,
             "confidence": round(float(self.confidence), 4),
+            "kind": self.kind,
             "citations": [c.to_dict() for c in self.citations],
             "related": [c.to_dict() for c in self.related],
+            "date_value": self.date_value,
         }

@@ -1,17 +1,31 @@
-"""Conversations: resolve a follow-up, answer it, and store the turn. The one entry point for web and CLI."""
+"""Conversations: resolve a follow-up, answer it, and store the turn. The one entry point for web and CLI.
+
+A conversation may be scoped to a few documents ("ask about this article"): `ask(..., doc_ids=[...])` sets
+the scope, later turns keep it, `doc_ids=[]` clears it (the whole briefing again), and `None` keeps
+whatever the conversation has. The scope reaches the answerer as `Context.scope`.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from qa.answerer import Answerer, Context, validate_question
+from qa.answerer import Answerer, Context, UnknownDocument, validate_question
 from qa.answers import Answer
 from qa.history import ConversationNotFound, ConversationStore, StoredTurn
+from qa.question import analyse
 from qa.resolver import TurnMemory, needs_history, remember, resolve
 from qa.smalltalk import classify, example_questions, reply
 
 HISTORY_TURNS = 4  # how far back pronouns and topics are looked for
+READER_TURNS = 2  # earlier turns the reader reads with a question (as it was trained)
+# What the reader reads for a follow-up (bench/coqa_eval.py measured the three; see docs/benchmarks.md):
+# "rewrite": the deterministic rewrite alone; "history": the question as asked after the earlier turns;
+# "rewrite+history": the rewrite after the earlier turns.
+FOLLOWUP_FORMS = ("rewrite", "history", "rewrite+history")
+DEFAULT_FOLLOWUP_FORM = "history"
 # Follow-ups that keep talking about what the last answer was about ("When?", "Where did he hold it?"):
 # the last answer's sentence anchors them. "And the Finance Ministerial?" changes the subject: no anchor.
 ANCHORED_RULES = frozenset({"bare-wh", "pronoun", "demonstrative"})
@@ -22,13 +36,18 @@ class ChatReply:
     conversation_id: str
     position: int
     answer: Answer
+    scope: tuple[str, ...] = ()  # the doc_ids this turn was answered from; empty: all
 
     def to_dict(self) -> dict[str, Any]:
-        return {"conversation_id": self.conversation_id, **self.answer.to_dict()}
+        return {"conversation_id": self.conversation_id, **self.answer.to_dict(), "scope": list(self.scope)}
 
 
 class ChatService:
-    def __init__(self, answerer: Answerer, store: ConversationStore) -> None:
+    def __init__(self, answerer: Answerer, store: ConversationStore, followup_form: str | None = None) -> None:
+        followup_form = followup_form or os.environ.get("QA_FOLLOWUP_FORM") or DEFAULT_FOLLOWUP_FORM
+        if followup_form not in FOLLOWUP_FORMS:
+            raise ValueError(f"followup_form must be one of {FOLLOWUP_FORMS}, not {followup_form!r}")
+        self.followup_form = followup_form
         self.answerer = answerer
         self.store = store
         self._examples: list[str] | None = None
@@ -47,24 +66,59 @@ class ChatService:
     def history(self, conversation_id: str) -> list[StoredTurn]:
         return self.store.turns(conversation_id)
 
-    def ask(self, question: str, conversation_id: str | None = None) -> ChatReply:
+    def scope(self, conversation_id: str) -> tuple[str, ...]:
+        """The doc_ids the conversation is scoped to (empty: the whole briefing)."""
+        return self.store.scope(conversation_id)
+
+    def set_scope(self, conversation_id: str, doc_ids: Sequence[str]) -> tuple[str, ...]:
+        """Scope the conversation's next turns to `doc_ids` (empty: the whole briefing); returns the scope."""
+        scope = _dedupe(doc_ids)
+        self._check_scope(scope)
+        self.store.set_scope(conversation_id, scope)
+        return scope
+
+    def ask(
+        self, question: str, conversation_id: str | None = None, doc_ids: Sequence[str] | None = None,
+    ) -> ChatReply:
         """Answer `question` in a conversation (a new one when the id is None).
 
-        Raises QuestionError for an unusable question and ConversationNotFound for an unknown id.
+        `doc_ids` scopes the conversation to those documents from this turn on; `None` keeps the scope the
+        conversation has, an empty list clears it. Raises QuestionError for an unusable question,
+        ConversationNotFound for an unknown id and UnknownDocument for a doc_id the index does not hold
+        (the requested scope's, or a stored one's whose document has since been removed); nothing is
+        stored then.
         """
         question = validate_question(question)
         fresh = conversation_id is None
-        if conversation_id is None:
-            conversation_id = self.store.create()
-        elif not self.store.exists(conversation_id):
+        if conversation_id is not None and not self.store.exists(conversation_id):
             raise ConversationNotFound(conversation_id)
-        answer = self._reply(question, conversation_id, fresh)
+        requested = _dedupe(doc_ids) if doc_ids is not None else None
+        if requested is not None:
+            scope = requested
+        else:
+            scope = () if conversation_id is None else self.store.scope(conversation_id)
+        self._check_scope(scope)
+        if conversation_id is None:
+            conversation_id = self.store.create(scope)
+        answer = self._reply(question, conversation_id, fresh, scope)
         payload = {**answer.to_dict(), "kind": answer.kind, "answer_type": answer.answer_type,
-                   "doc_id": answer.doc_id}
-        position = self.store.append(conversation_id, question, answer.resolved_question, answer.answer, payload)
-        return ChatReply(conversation_id, position, answer)
+                   "doc_id": answer.doc_id, "scope": list(scope)}
+        position = self.store.append(conversation_id, question, answer.resolved_question, answer.answer, payload,
+                                     scope=requested)
+        return ChatReply(conversation_id, position, answer, scope)
 
-    def _reply(self, question: str, conversation_id: str, fresh: bool = False) -> Answer:
+    def _check_scope(self, scope: tuple[str, ...]) -> None:
+        """Raise UnknownDocument for the first doc_id of `scope` the loaded index does not hold."""
+        if not scope:
+            return
+        self.answerer.load()
+        index = self.answerer.index
+        assert index is not None
+        for doc_id in scope:
+            if doc_id not in index.doc_rows:
+                raise UnknownDocument(doc_id)
+
+    def _reply(self, question: str, conversation_id: str, fresh: bool = False, scope: tuple[str, ...] = ()) -> Answer:
         talk = classify(question)
         if talk:
             return Answer(question=question, resolved_question=question, answer=None,
@@ -83,12 +137,27 @@ class ChatService:
             elif resolution.rule in ANCHORED_RULES and answered[-1].payload.get("kind") == "answer":
                 anchor = last_answer
         last_doc = next((t.payload.get("doc_id") for t in reversed(answered) if t.payload.get("doc_id")), None)
-        context = Context(doc_id=last_doc, source_of=source_of, anchor=anchor)
+        history: tuple[tuple[str, str], ...] = ()
+        reader_question = None
+        if answered and self.followup_form != "rewrite":
+            # The reader reads the last turns as CoQA readers do (scripts/train_conversation.py).
+            history = tuple((t.question, t.answer or "") for t in answered[-READER_TURNS:])
+            if self.followup_form == "history":
+                reader_question = question
+        context = Context(doc_id=last_doc, scope=scope, source_of=source_of, anchor=anchor, history=history,
+                          reader_question=reader_question)
         return self.answerer.ask(question, context, resolved=resolved)
 
 
+def _dedupe(doc_ids: Sequence[str]) -> tuple[str, ...]:
+    """The ids in the order given, each once."""
+    return tuple(dict.fromkeys(doc_ids))
+
+
 def _memory(turn: StoredTurn) -> TurnMemory:
-    return remember(turn.resolved_question, turn.answer, turn.payload.get("answer_type"), turn.payload.get("doc_id"))
+    # The kind of thing the turn asked for (person, place, ...) decides where its answer is remembered.
+    answer_type = turn.payload.get("answer_type") or analyse(turn.resolved_question).answer_type.value
+    return remember(turn.resolved_question, turn.answer, answer_type, turn.payload.get("doc_id"))
 
 
 __all__ = ["ChatReply", "ChatService", "ConversationNotFound"]

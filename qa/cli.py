@@ -76,13 +76,14 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from qa.history import ConversationStore
 
     service = ChatService(_answerer(settings), ConversationStore(settings.conversations_path))
-    reply = service.ask(args.question, args.conversation)
+    reply = service.ask(args.question, args.conversation, args.doc)
     payload = reply.to_dict()
     if args.json:
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         _print_answer(payload)
-        print(f"(conversation {reply.conversation_id})")
+        scope = f", asking only about {', '.join(reply.scope)}" if reply.scope else ""
+        print(f"(conversation {reply.conversation_id}{scope})")
     return 0
 
 
@@ -92,6 +93,10 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
     service = ChatService(_answerer(settings), ConversationStore(settings.conversations_path))
     conversation = args.conversation or service.start()
+    if args.doc:
+        # Checked and stored before the first question, so a wrong id fails at once.
+        scope = service.set_scope(conversation, args.doc)
+        print(f"Asking only about: {', '.join(scope)}")
     print("Ask about the briefing; follow-up questions work. Empty line or Ctrl-D to quit.")
     print("Try: " + " | ".join(service.examples))
     while True:
@@ -164,9 +169,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("question")
     s.add_argument("--json", action="store_true", help="print the HTTP contract's JSON")
     s.add_argument("--conversation", help="continue this conversation id")
+    s.add_argument("--doc", action="append", metavar="ID",
+                   help="answer only from this document (repeatable); the conversation keeps the scope")
     s.set_defaults(func=cmd_ask)
     s = sub.add_parser("chat", help="a conversation in the terminal")
     s.add_argument("--conversation", help="continue this conversation id")
+    s.add_argument("--doc", action="append", metavar="ID",
+                   help="answer only from this document (repeatable)")
     s.set_defaults(func=cmd_chat)
     s = sub.add_parser("eval", help="score question sets (JSONL)")
     s.add_argument("files", nargs="+", type=Path)
@@ -185,9 +194,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args, settings))
     except (IndexError_, ModelError, FileNotFoundError, ValueError, KeyError) as exc:
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"qa {args.command}: {message}", file=sys.stderr)
+        print(f"qa {args.command}: {_message(exc)}", file=sys.stderr)
         return 2
+
+
+def _message(exc: Exception) -> object:
+    """What went wrong, for stderr. A KeyError carries the bare key (a conversation or document id)."""
+    if not isinstance(exc, KeyError):
+        return exc
+    from qa.answerer import UnknownDocument  # here, so that `qa --help` never imports the model stack
+
+    if isinstance(exc, UnknownDocument):
+        return f"no document has the id {exc.args[0]!r}"
+    return exc.args[0] if exc.args else exc
 
 
 if __name__ == "__main__":

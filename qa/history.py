@@ -4,6 +4,9 @@ Each thread keeps its own connection (WAL journal, busy timeout), and a turn's p
 an IMMEDIATE transaction, so two requests appending to one conversation serialise cleanly. WAL with
 synchronous=NORMAL survives a killed process (committed transactions are in the WAL file); only a power
 loss may drop the last few commits, never corrupting the file.
+
+A conversation may be scoped to a few documents (`scope`, a JSON list of doc_ids; NULL or [] is the whole
+briefing). Databases written before that column existed gain it when first opened (`MIGRATIONS`).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +38,11 @@ CREATE TABLE IF NOT EXISTS turns (
     PRIMARY KEY (conversation_id, position)
 );
 """
+# Columns added after the first release: (table, column, declaration). Old databases are altered when opened;
+# a new one is created by SCHEMA and altered the same way, so there is one path to test.
+MIGRATIONS: tuple[tuple[str, str, str], ...] = (
+    ("conversations", "scope", "TEXT"),  # JSON list of doc_ids; NULL is the whole briefing
+)
 
 
 class ConversationNotFound(KeyError):
@@ -62,6 +70,7 @@ class ConversationStore:
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
+            _migrate(db)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -74,11 +83,29 @@ class ConversationStore:
             self._local.db = db
         yield db
 
-    def create(self) -> str:
+    def create(self, scope: Sequence[str] = ()) -> str:
+        """A new conversation, scoped to the doc_ids in `scope` (empty: the whole briefing)."""
         conversation_id = uuid.uuid4().hex
         with self._connect() as db:
-            db.execute("INSERT INTO conversations (id, created) VALUES (?, ?)", (conversation_id, time.time()))
+            db.execute("INSERT INTO conversations (id, created, scope) VALUES (?, ?, ?)",
+                       (conversation_id, time.time(), _scope_json(scope)))
         return conversation_id
+
+    def scope(self, conversation_id: str) -> tuple[str, ...]:
+        """The doc_ids the conversation is scoped to (empty: the whole briefing)."""
+        with self._connect() as db:
+            row = db.execute("SELECT scope FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
+        if row is None:
+            raise ConversationNotFound(conversation_id)
+        return tuple(json.loads(row[0])) if row[0] else ()
+
+    def set_scope(self, conversation_id: str, scope: Sequence[str]) -> None:
+        """Scope the conversation to these doc_ids (empty: the whole briefing) without adding a turn."""
+        with self._connect() as db:
+            changed = db.execute("UPDATE conversations SET scope = ? WHERE id = ?",
+                                 (_scope_json(scope), conversation_id)).rowcount
+        if not changed:
+            raise ConversationNotFound(conversation_id)
 
     def exists(self, conversation_id: str) -> bool:
         with self._connect() as db:
@@ -87,14 +114,20 @@ class ConversationStore:
 
     def append(
         self, conversation_id: str, question: str, resolved_question: str, answer: str | None,
-        payload: dict[str, Any],
+        payload: dict[str, Any], scope: Sequence[str] | None = None,
     ) -> int:
-        """Add a turn at the end; returns its position. Raises ConversationNotFound for an unknown id."""
+        """Add a turn at the end; returns its position. Raises ConversationNotFound for an unknown id.
+
+        `scope`, when given, becomes the conversation's scope in the same transaction as the turn.
+        """
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
             try:
                 if db.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)).fetchone() is None:
                     raise ConversationNotFound(conversation_id)
+                if scope is not None:
+                    db.execute("UPDATE conversations SET scope = ? WHERE id = ?",
+                               (_scope_json(scope), conversation_id))
                 (position,) = db.execute(
                     "SELECT COALESCE(MAX(position), -1) + 1 FROM turns WHERE conversation_id = ?",
                     (conversation_id,),
@@ -123,3 +156,22 @@ class ConversationStore:
                 params += (limit,)
             rows = db.execute(query, params).fetchall()
         return [StoredTurn(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in reversed(rows)]
+
+
+def _scope_json(scope: Sequence[str]) -> str | None:
+    return json.dumps(list(scope), ensure_ascii=False) if scope else None
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Add the columns of MIGRATIONS that an older database lacks. Inside one IMMEDIATE transaction, so two
+    processes opening the same old file at once cannot both add a column."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for table, column, declaration in MIGRATIONS:
+            present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise

@@ -13,7 +13,9 @@ from functools import lru_cache
 
 from index.annotator import pos_tags
 from index.lexical import COUNTRIES, STOP_WORDS, capitalised_terms, country_words, stem, words
-from qa.spans import TALK_NOUNS
+
+TALK_NOUNS = frozenset("talks discussions meetings consultations negotiations conversations"
+                       " meeting talk discussion".split())
 
 
 class AnswerType(StrEnum):

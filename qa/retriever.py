@@ -42,12 +42,14 @@ class Retriever:
 
     def search(
         self, question: str, question_vector: np.ndarray, k: int = 6, prefer_doc: int | None = None,
-        prefer_weight: float = 1.15,
+        prefer_weight: float = 1.15, allowed_docs: list[int] | None = None,
     ) -> Retrieval:
         index = self.index
         n = len(index.passages)
         if n == 0:
             return Retrieval(question_vector, [])
+        if allowed_docs is not None:
+            return self._search_within(question, question_vector, k, allowed_docs)
         q = question_vector.reshape(1, -1)
         depth = min(DEPTH, n)
         _, dense_rows = index.passage_search.search(q, depth)
@@ -84,9 +86,32 @@ class Retriever:
             for row in fused:
                 if index.passages[row, 0] == prefer_doc:
                     fused[row] *= prefer_weight
+        return self._ranked(fused, question_vector, k)
+
+    def _ranked(self, fused: dict[int, float], question_vector: np.ndarray, k: int) -> Retrieval:
         ranked = sorted(fused.items(), key=lambda item: -item[1])[:k]
-        dense = index.passage_vectors[[r for r, _ in ranked]] @ question_vector if ranked else []
+        dense = self.index.passage_vectors[[r for r, _ in ranked]] @ question_vector if ranked else []
         return Retrieval(
             question_vector,
             [ScoredPassage(r, s, float(d)) for (r, s), d in zip(ranked, dense, strict=True)],
         )
+
+    def _search_within(self, question: str, question_vector: np.ndarray, k: int, docs: list[int]) -> Retrieval:
+        """Exact search over the passages of a few documents (a scoped conversation): dense and BM25
+        ranks of those passages alone, fused the same way. A scope is small, so no index is needed."""
+        index = self.index
+        rows = np.concatenate([
+            np.arange(*(int(x) for x in np.searchsorted(index.passages[:, 0], [d, d + 1]))) for d in docs
+        ]) if docs else np.zeros(0, dtype=np.int64)
+        if rows.size == 0:
+            return Retrieval(question_vector, [])
+        fused: dict[int, float] = defaultdict(float)
+        dense = index.passage_vectors[rows] @ question_vector
+        for rank, i in enumerate(np.argsort(-dense)[:DEPTH]):
+            fused[int(rows[i])] += 1.0 / (RRF_K + rank)
+        query_terms = terms(question)
+        if query_terms:
+            scores = index.bm25.get_scores(query_terms)[rows]
+            for rank, i in enumerate(i for i in np.argsort(-scores)[:DEPTH] if scores[i] > 0):
+                fused[int(rows[i])] += 1.0 / (RRF_K + rank)
+        return self._ranked(fused, question_vector, k)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -16,6 +17,10 @@ class Settings(BaseSettings):
     embedding_model: str | None = None
     # Conversations live beside the index by default, in the same git-ignored data folder.
     conversations_db: Path | None = None
+    # Bearer token for adding, replacing and deleting articles over HTTP (QA_ADMIN_TOKEN); unset: writes off.
+    admin_token: SecretStr | None = None
+    max_upload_bytes: int = 2_000_000  # one uploaded file or article
+    index_poll_seconds: float = 1.0  # how often the server looks for a build made by `qa index` elsewhere
 
     @property
     def conversations_path(self) -> Path:

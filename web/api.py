@@ -38,7 +38,7 @@ def health_probe(answerer: LoadedAnswerer) -> Response:
                **schemas.errors(400, 404, 422)},
 )
 def ask(body: schemas.AskRequest, chat: Chat, response: Response) -> dict[str, Any]:
-    reply = chat.ask(body.question, body.conversation_id)
+    reply = chat.ask(body.question, body.conversation_id, body.doc_ids)
     response.headers[TURN_HEADER] = str(reply.position)
     return reply.to_dict()
 
@@ -52,4 +52,5 @@ def document(doc_id: str, index: Index) -> dict[str, Any]:
 @router.get("/conversations/{conversation_id}", response_model=schemas.Conversation,
             summary="Every turn of a conversation", responses=schemas.errors(404))
 def conversation(conversation_id: str, chat: Chat) -> dict[str, Any]:
-    return {"conversation_id": conversation_id, "turns": [t.to_dict() for t in chat.history(conversation_id)]}
+    turns = [t.to_dict() for t in chat.history(conversation_id)]
+    return {"conversation_id": conversation_id, "scope": list(chat.scope(conversation_id)), "turns": turns}

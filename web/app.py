@@ -12,13 +12,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from index.corpus_writer import CorpusWriter
 from qa.answerer import Answerer
 from qa.chat import ChatService
 from qa.history import ConversationStore
+from qa.live import LiveIndex
 from qa.question import warm_up as warm_up_question_tagger
 from qa.resolver import warm_up as warm_up_resolver
 from qa.settings import Settings, get_settings
-from web import api, docs, errors, pages
+from web import admin, api, docs, errors, pages
 from web.views import HERE
 
 # No inline script or style anywhere: the page works from /static alone, offline.
@@ -65,7 +67,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     gc.freeze()
     app.state.answerer = answerer
     app.state.chat = chat
-    yield
+    # Corpus writes over HTTP, background builds and the CURRENT watcher (web/admin.py, qa/live.py).
+    app.state.writer = CorpusWriter(settings.corpus_dir, settings.max_upload_bytes)
+    app.state.live = LiveIndex(answerer, poll_seconds=settings.index_poll_seconds,
+                               warm_up=settings.admin_token is not None).start()
+    try:
+        yield
+    finally:
+        app.state.live.stop()
 
 
 def create_app(settings: Settings | None = None, answerer: Answerer | None = None) -> FastAPI:
@@ -87,4 +96,5 @@ def create_app(settings: Settings | None = None, answerer: Answerer | None = Non
     errors.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(admin.router)
     return app

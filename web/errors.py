@@ -1,7 +1,7 @@
 """The one place failures become responses: JSON `{"detail": "..."}` for the API, an error page for HTML.
 
-Core exceptions (QuestionError, ConversationNotFound) and the web layer's own lookups (unknown document
-or turn, a bad cited range) map to 4xx here, so bad input never surfaces as a 5xx.
+Core exceptions (QuestionError, ConversationNotFound, UnknownDocument) and the web layer's own lookups
+(unknown document or turn, a bad cited range) map to 4xx here, so bad input never surfaces as a 5xx.
 """
 
 from __future__ import annotations
@@ -15,7 +15,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from qa.answerer import QuestionError
+from index.corpus_writer import (
+    ArticleConflict,
+    ArticleNotFound,
+    ArticleRejected,
+    ArticleTooLarge,
+    CorpusWriteError,
+)
+from qa.answerer import QuestionError, UnknownDocument
 from qa.history import ConversationNotFound
 from web.views import templates
 
@@ -95,6 +102,11 @@ async def _conversation(request: Request, exc: Exception) -> Response:
     return error_response(request, 404, f"no conversation has the id {conversation_id!r}")
 
 
+async def _unknown_document(request: Request, exc: Exception) -> Response:
+    doc_id = exc.args[0] if exc.args else ""
+    return error_response(request, 404, f"no document has the id {doc_id!r}")
+
+
 async def _not_found(request: Request, exc: Exception) -> Response:
     return error_response(request, 404, str(exc))
 
@@ -107,6 +119,17 @@ async def _http(request: Request, exc: Exception) -> Response:
     return error_response(request, exc.status_code, detail, headers=getattr(exc, "headers", None))
 
 
+# Corpus writes (web/admin.py): the most specific class first, since ArticleTooLarge is an ArticleRejected.
+WRITE_ERRORS: dict[type[Exception], int] = {
+    ArticleTooLarge: 413, ArticleRejected: 422, ArticleConflict: 409, ArticleNotFound: 404, CorpusWriteError: 503,
+}
+
+
+async def _write(request: Request, exc: Exception) -> Response:
+    status = next(code for kind, code in WRITE_ERRORS.items() if isinstance(exc, kind))
+    return error_response(request, status, str(exc))
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(request, 500, "Something went wrong on our side; the error has been logged.")
@@ -117,6 +140,9 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(QuestionError, _question)
     app.add_exception_handler(RangeError, _range)
     app.add_exception_handler(ConversationNotFound, _conversation)
+    app.add_exception_handler(UnknownDocument, _unknown_document)
     app.add_exception_handler(NotFound, _not_found)
+    for kind in WRITE_ERRORS:
+        app.add_exception_handler(kind, _write)
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(Exception, _unexpected)

@@ -59,6 +59,19 @@ class CitationView:
 
 
 @dataclass(frozen=True)
+class DateView:
+    """The days a date answer names (`qa.dates.DateValue.to_dict()`), shown beside the exact quote."""
+
+    start: str
+    end: str
+    label: str
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> DateView | None:
+        return cls(d["start"], d["end"], d["label"]) if d else None
+
+
+@dataclass(frozen=True)
 class TurnView:
     position: int
     question: str
@@ -69,6 +82,7 @@ class TurnView:
     kind: str
     citations: list[CitationView]
     related: list[CitationView]
+    date_value: DateView | None = None
 
     @property
     def understood_as(self) -> str | None:
@@ -84,6 +98,7 @@ class TurnView:
             confidence=float(payload.get("confidence", 0.0)), kind=kind,
             citations=[CitationView.from_dict(n, c) for n, c in enumerate(payload.get("citations", []), 1)],
             related=[CitationView.from_dict(n, c) for n, c in enumerate(payload.get("related", []), 1)],
+            date_value=DateView.from_dict(payload.get("date_value")),
         )
 
     @classmethod

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from served import served
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -25,61 +20,20 @@ if CHROMIUM is None:
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 QUESTION = "Who convened the Critical Minerals Ministerial?"
 FOLLOW_UP = "When will it be held?"
 XSS = "<img src=x onerror=alert(1)>"
-STARTUP_SECONDS = 120
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
 def server(web_root: Path) -> Iterator[str]:
     """`qa serve` in a subprocess on the session's one-article corpus; yields its base URL."""
-    port = free_port()
-    env = {**os.environ, "QA_CORPUS_DIR": str(web_root / "corpus"), "QA_INDEX_DIR": str(web_root / "index"),
-           "QA_CONVERSATIONS_DB": str(web_root / "browser.sqlite3")}
-    log = (web_root / "server.log").open("wb")
-    process = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--port", str(port)],
-                               env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                output = (web_root / "server.log").read_text()[-2000:]
-                pytest.fail(f"qa serve exited with {process.returncode}: {output}")
-            try:
-                with urllib.request.urlopen(f"{base}/api/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"qa serve did not answer /api/health within {STARTUP_SECONDS} s")
-            time.sleep(0.3)
+    with served(web_root / "corpus", web_root / "index", web_root / "browser.sqlite3",
+                web_root / "server.log") as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+# `browser` (one Chromium for the session, shared by every browser test module) is in conftest.py.
 
 
 class Watched:

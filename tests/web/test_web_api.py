@@ -16,7 +16,7 @@ QUESTION = "Who convened the Critical Minerals Ministerial?"
 FOLLOW_UP = "When will it be held?"
 CITATION_FIELDS = {"doc_id": str, "title": str, "start": int, "end": int, "text": str}
 REPLY_FIELDS = {"conversation_id", "question", "resolved_question", "answer", "message", "confidence",
-                "citations", "related"}
+                "kind", "citations", "related", "date_value", "scope"}
 
 
 def check_citation(c: dict[str, Any]) -> None:

@@ -79,12 +79,17 @@
 
   async function ask(question, log) {
     const conversationId = log.dataset.conversationId || null;
+    // A scope from "Ask about this article" (/?doc=ID) rides along until the conversation stores it.
+    const pending = [...document.querySelectorAll('#ask-form input[name="doc_ids"]')];
+    const body = { question, conversation_id: conversationId };
+    if (pending.length) body.doc_ids = pending.map((input) => input.value);
     const response = await fetch("/api/ask", {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify({ question, conversation_id: conversationId }),
+      body: JSON.stringify(body),
     });
     if (!response.ok) throw new Error(await errorDetail(response));
+    for (const input of pending) input.remove();
     const reply = await response.json();
     const position = response.headers.get("X-Turn-Position");
     const params = new URLSearchParams({ c: reply.conversation_id, position });
@@ -145,8 +150,8 @@
       stored.set(log.dataset.conversationId);
       const last = log.querySelector("article.turn:last-of-type");
       if (last && !location.hash) last.scrollIntoView({ block: "start" });
-    } else {
-      restore(log);
+    } else if (!document.querySelector('input[name="doc_ids"]')) {
+      restore(log);  // not when the page was opened to ask about an article
     }
   }
 

@@ -1,0 +1,119 @@
+"""Fit the reader's confidence calibration and abstention threshold; write them into qa/data/reader.json.
+
+    .venv/bin/python scripts/calibrate_reader.py [--limit N]
+
+Data: SQuAD v2.0 dev part 1 (6,440 questions, 3,363 unanswerable from their paragraph), each asked through
+the real pipeline *scoped to its own article* (so retrieval still has to find the paragraph), plus the seed
+briefing's single questions (tests/questions/seed_single.jsonl, seed_unanswerable.jsonl) over the seed
+corpus. Nothing is trained here: two numbers map the reader's margin (best span score minus no-answer score)
+to a probability that the answer is right (F1 >= 0.5), by logistic regression; a third, the threshold below
+which the bot abstains, is the one that maximises the expected score (an answer scores its F1, an
+abstention scores 1 on an unanswerable question and 0 on an answerable one), with the seed questions
+weighted as much as all of SQuAD together so the briefing's own questions are not drowned out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.squad_corpus import SHARED_DATA, write_corpus  # noqa: E402
+from qa.answerer import Answerer, Calibration, Context  # noqa: E402
+from qa.evaluate import best_over, read_sets  # noqa: E402
+from qa.evaluate import f1 as f1_score  # noqa: E402
+from qa.reader import CARD  # noqa: E402
+
+WORK = ROOT / "var" / "bench"
+V2 = SHARED_DATA / "squad" / "dev-v2.0-part1.json"
+QUESTIONS = ROOT / "tests" / "questions"
+SEED_SETS = [QUESTIONS / "seed_single.jsonl", QUESTIONS / "seed_unanswerable.jsonl"]
+
+
+def margins(answerer: Answerer, asked: list[tuple[str, list[str], Context | None]]) -> tuple[np.ndarray, np.ndarray]:
+    """(margin, F1 of the answer) per question, with abstention switched off."""
+    answerer.calibration = Calibration(1.0, 0.0, 0.0)
+    from tqdm import tqdm
+
+    out_m, out_f = [], []
+    for question, golds, context in tqdm(asked, unit="q", file=sys.stderr):
+        reply = answerer.ask(question, context)
+        p = min(max(reply.confidence, 1e-12), 1 - 1e-12)
+        out_m.append(math.log(p / (1 - p)))
+        text = reply.answer or ""
+        out_f.append(best_over(f1_score, text, golds) if golds and reply.answer else 0.0)
+    return np.array(out_m), np.array(out_f)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--limit", type=int, default=0, help="every k-th SQuAD question so about N are asked")
+    ap.add_argument("--dry-run", action="store_true", help="print, do not write qa/data/reader.json")
+    args = ap.parse_args()
+
+    questions = write_corpus(WORK / "squad2-corpus", V2)
+    if args.limit:
+        questions = questions[:: max(1, len(questions) // args.limit)]
+    answerer = Answerer(WORK / "squad2-corpus", WORK / "squad2-index").load()
+    squad_m, squad_f = margins(answerer, [(q.question, q.answers, Context(scope=(q.article,))) for q in questions])
+    squad_answerable = np.array([bool(q.answers) for q in questions])
+
+    seed = Answerer(ROOT / "corpus", WORK / "seed-index").load()
+    singles, _ = read_sets(SEED_SETS)
+    seed_m, seed_f = margins(seed, [(c.question, c.answers, None) for c in singles])
+    seed_answerable = np.array([bool(c.answers) for c in singles])
+
+    m = np.concatenate([squad_m, seed_m])
+    f = np.concatenate([squad_f, seed_f])
+    weight = np.concatenate([np.ones(len(squad_m)), np.full(len(seed_m), len(squad_m) / max(1, len(seed_m)))])
+
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=10.0).fit(m.reshape(-1, 1), (f >= 0.5).astype(int), sample_weight=weight)
+    slope, intercept = float(model.coef_[0, 0]), float(model.intercept_[0])
+    prob = 1.0 / (1.0 + np.exp(-(slope * m + intercept)))
+
+    def score(threshold: float, p: np.ndarray, f1s: np.ndarray, ans: np.ndarray) -> float:
+        answered = p >= threshold
+        return float(np.where(answered, f1s, np.where(ans, 0.0, 1.0)).mean())
+
+    grid = np.linspace(0.02, 0.98, 97)
+    totals = [(score(t, prob[: len(squad_m)], squad_f, squad_answerable) + score(t, prob[len(squad_m):], seed_f,
+                                                                             seed_answerable)) / 2 for t in grid]
+    threshold = float(grid[int(np.argmax(totals))])
+
+    def report(name: str, p: np.ndarray, f1s: np.ndarray, ans: np.ndarray) -> dict:
+        answered = p >= threshold
+        return {
+            "set": name, "questions": int(len(p)),
+            "f1_overall": round(score(threshold, p, f1s, ans), 4),
+            "f1_answerable_answered_or_not": round(float(np.where(answered, f1s, 0.0)[ans].mean()), 4)
+            if ans.any() else None,
+            "unanswerable_abstained": round(float((~answered[~ans]).mean()), 4) if (~ans).any() else None,
+            "false_abstentions": int((~answered & ans).sum()),
+        }
+
+    result = {
+        "slope": round(slope, 5), "intercept": round(intercept, 5), "abstain_below": round(threshold, 3),
+        "fitted_on": "SQuAD v2.0 dev part 1 (scoped to each article) + seed single questions",
+        "squad_v2": report("dev-v2.0-part1 scoped", prob[: len(squad_m)], squad_f, squad_answerable),
+        "seed": report("seed singles", prob[len(squad_m):], seed_f, seed_answerable),
+    }
+    print(json.dumps(result, indent=2))
+    if not args.dry_run:
+        card = json.loads(CARD.read_text()) if CARD.is_file() else {}
+        card["calibration"] = result
+        CARD.write_text(json.dumps(card, indent=2) + "\n")
+        print(f"written to {CARD}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
