@@ -47,23 +47,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from difflib import SequenceMatcher
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.coqa_data import folds  # noqa: E402
 from index.ingest import doc_id_for  # noqa: E402
 from qa.evaluate import f1, normalize, read_sets  # noqa: E402
+from qa.wellformed import malformed  # noqa: E402
 
 COQA_FILE = ROOT.parent / "shared" / "data" / "coqa" / "coqa-dev-part1.jsonl"
 SOURCES = ("cnn", "mctest", "race", "wikipedia", "gutenberg")
@@ -71,85 +70,6 @@ WORK = ROOT / "var" / "bench" / "coqa"
 CORPUS_NAME = "coqa.jsonl"
 SEED_SETS = sorted((ROOT / "tests" / "questions").glob("*.jsonl"))
 
-LONG_SUBSTITUTION = 8  # words; "the Critical Minerals Ministerial hosted by the US" is 8
-_WH = ("who", "whom", "whose", "what", "which", "when", "where", "why", "how")
-# Words that cannot follow a possessive ("Cotton's to", "Cotton's?"), and that resolve nothing on their own.
-_FUNCTION_WORDS = frozenset(
-    "a an the to with in at for from of on about by into onto over under and or but so then than as "
-    "do does did is are was were be been being has have had will would can could should may might must "
-    "i you he she it we they me him her us them his its our their my your this that these those there "
-    "who whom whose what which when where why how one ones".split()
-)
-_PERSON_PRONOUNS = frozenset("he him his she her hers".split())
-_PRONOUNS = _PERSON_PRONOUNS | frozenset("it its they them their there".split())  # what the resolver swaps
-_WORD = re.compile(r"[\w'’-]+|[?.,!;:]")
-
-
-# ------------------------------------------------------------------------------------- the criterion
-
-
-@lru_cache(maxsize=1)
-def _tagger():  # type: ignore[no-untyped-def]
-    import spacy
-
-    from index.annotator import SPACY_MODEL
-
-    return spacy.load(SPACY_MODEL, exclude=["lemmatizer", "ner"])
-
-
-# "Where's Heather from?": the tagger reads a contracted "is" after a question word as a possessive.
-_CONTRACTED_IS = re.compile(r"\b(who|what|where|when|why|how|there|that|it|he|she)['’]s\b", re.IGNORECASE)
-
-
-def _has_verb(text: str) -> bool:
-    return any(t.pos_ in ("VERB", "AUX") for t in _tagger()(_CONTRACTED_IS.sub(r"\1 is", text)))
-
-
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text)
-
-
-def malformed(question: str, resolved: str) -> list[str]:
-    """The rules of the module docstring that the rewrite `question` -> `resolved` breaks (none: well formed,
-    or not a rewrite at all)."""
-    asked = " ".join(question.split())
-    if resolved == asked:
-        return []
-    before, after = _words(asked), _words(resolved)
-    low_before, low_after = [w.lower() for w in before], [w.lower() for w in after]
-    rules: list[str] = []
-
-    pairs = lambda words: Counter(zip(words, words[1:], strict=False))  # noqa: E731
-    doubled = {a for (a, b), _ in pairs(low_after).items() if a == b and a.isalnum()}
-    if doubled - {a for (a, b), _ in pairs(low_before).items() if a == b}:
-        rules.append("repeated-word")
-    if re.search(r"\b([\w.-]+)['’]s\s+\1\b", resolved, re.IGNORECASE):
-        rules.append("doubled-possessive")
-
-    for op, i1, i2, j1, j2 in SequenceMatcher(a=low_before, b=low_after, autojunk=False).get_opcodes():
-        if op not in ("replace", "insert"):
-            continue
-        replaced, run = set(low_before[i1:i2]), after[j1:j2]
-        bare = [w.lower().removesuffix("'s").removesuffix("’s") for w in run]
-        if replaced & _PRONOUNS and all(w in _FUNCTION_WORDS or not w[:1].isalnum() for w in bare):
-            rules.append("empty-substitution")
-        if replaced & (_PRONOUNS | {"that", "this"}) and sum(w[:1].isalnum() for w in run) > LONG_SUBSTITUTION:
-            rules.append("long-substitution")
-        if replaced & _PERSON_PRONOUNS and run[0][:1].islower() and run[0].lower() not in _FUNCTION_WORDS:
-            rules.append("person-as-bare-noun")
-        following = low_after[j2] if j2 < len(low_after) else ""
-        if run[-1].lower().endswith(("'s", "’s")) and (
-            following in ("", "?", ".", ",", "!") or following in _FUNCTION_WORDS
-        ):
-            rules.append("dangling-possessive")
-    if low_before and low_before[0] in _WH and not set(low_after) & set(_WH):
-        rules.append("lost-wh")
-    wh_after = sum(w in _WH for w in low_after)
-    if wh_after > 1 and wh_after > sum(w in _WH for w in low_before):
-        rules.append("extra-wh")
-    if _has_verb(asked) and not _has_verb(resolved):
-        rules.append("lost-verb")
-    return sorted(set(rules))
 
 
 # ------------------------------------------------------------------------------------------- the data
@@ -270,7 +190,8 @@ def run_coqa(
     misses: list[Miss] = []
     broken_rewrites: list[dict[str, Any]] = []
     for story in stories:
-        tally = tallies[story.source]
+        tally = Tally()
+        tallies[f"{story.source}#{story.id}"] = tally
         tally.stories += 1
         conversation = service.start()
         scope = [doc_ids[story.id]]
@@ -303,10 +224,28 @@ def run_coqa(
                 tally.span.append(score)
                 tally.span_em.append(float(said is not None and normalize(said) == normalize(gold)))
                 tally.span_abstained += said is None
+            TURNS.append({"id": f"{story.id}#{number}", "kind": kind, "f1": round(score, 4),
+                          "answered": said is not None, "confidence": round(float(answer.confidence), 4)})
             if score < 1.0:
                 misses.append(Miss(story.id, story.source, number, question, answer.resolved_question, said, gold,
                                    kind, round(score, 3), round(float(answer.confidence), 3), broken))
     return tallies, misses, broken_rewrites
+
+
+TURNS: list[dict[str, Any]] = []  # every scored turn, for --turns-json
+
+
+def merge(tallies: Iterable[Tally]) -> Tally:
+    """One tally of several (a source's stories, a fold's, all)."""
+    total = Tally()
+    for t in tallies:
+        for name in ("stories", "turns", "span_abstained", "yesno", "yesno_abstained", "unknown",
+                     "unknown_abstained", "rewritten", "malformed", "errors"):
+            setattr(total, name, getattr(total, name) + getattr(t, name))
+        total.span += t.span
+        total.span_em += t.span_em
+        total.rules.update(t.rules)
+    return total
 
 
 def run_seed_sets(paths: list[Path], answerer: Any, service_for: Any) -> dict[str, Any]:
@@ -340,6 +279,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--misses", action="store_true", help="print every miss with its resolved question")
     ap.add_argument("--misses-json", type=Path, help="write every miss to this JSON file")
     ap.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    ap.add_argument("--form", choices=["rewrite", "history", "rewrite+history"],
+                    help="what the reader reads for a follow-up (default: the product's, qa.chat)")
+    ap.add_argument("--no-abstain", action="store_true",
+                    help="always answer (to see the reader's reach, and to choose a threshold with --turns-json)")
+    ap.add_argument("--turns-json", type=Path, help="write every scored turn (kind, F1, confidence) here")
     ap.add_argument("--no-seed-sets", action="store_true", help="skip the malformed-rewrite count on the seed sets")
     args = ap.parse_args(argv)
 
@@ -363,11 +307,17 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     answerer = Answerer(corpus_dir, index_dir).load(progress=sys.stderr.isatty())
     index_seconds = time.perf_counter() - started
+    if args.no_abstain:
+        from qa.answerer import Calibration
+
+        c = answerer.calibration
+        answerer.calibration = Calibration(c.slope, c.intercept, 0.0)
 
     with tempfile.TemporaryDirectory() as tmp:
         def service_for(a: Any) -> ChatService:
-            return ChatService(a, ConversationStore(Path(tmp) / f"{id(a)}.sqlite3"))
+            return ChatService(a, ConversationStore(Path(tmp) / f"{id(a)}.sqlite3"), followup_form=args.form)
 
+        service_form = service_for(answerer).followup_form
         started = time.perf_counter()
         tallies, misses, broken_rewrites = run_coqa(stories, doc_ids, service_for(answerer))
         seconds = time.perf_counter() - started
@@ -378,21 +328,27 @@ def main(argv: list[str] | None = None) -> int:
             seed_answerer = Answerer(get_settings().corpus_dir, args.work / "seed-index").load()
             seed = run_seed_sets(SEED_SETS, seed_answerer, service_for)
 
-    overall = Tally()
-    for t in tallies.values():
-        for name in ("stories", "turns", "span_abstained", "yesno", "yesno_abstained", "unknown",
-                     "unknown_abstained", "rewritten", "malformed", "errors"):
-            setattr(overall, name, getattr(overall, name) + getattr(t, name))
-        overall.span += t.span
-        overall.span_em += t.span_em
-        overall.rules.update(t.rules)
+    # Stories by source, and by fold (bench/coqa_data.py: the stories scripts/train_conversation.py trained
+    # on, and those held out from it: every CNN story and one in five of the others).
+    fold_of = folds([{"id": s.id, "source": s.source} for s in read_stories(args.data, SOURCES, None)])
+    by_source: dict[str, list[Tally]] = defaultdict(list)
+    by_fold: dict[str, list[Tally]] = defaultdict(list)
+    for key, t in tallies.items():
+        source, story_id = key.split("#", 1)
+        by_source[source].append(t)
+        by_fold[fold_of.get(story_id, "heldout")].append(t)
+    overall = merge(tallies.values())
     report = {
         "data": str(args.data), "sources": list(sources), "limit": args.limit,
         "index_seconds": round(index_seconds, 1), "seconds": round(seconds, 1),
         "ms_per_turn": round(seconds / max(1, overall.turns) * 1000, 1),
-        "overall": overall.summary(), "by_source": {s: t.summary() for s, t in sorted(tallies.items())},
+        "overall": overall.summary(), "by_source": {s: merge(t).summary() for s, t in sorted(by_source.items())},
+        "by_fold": {f"{f} fold": merge(t).summary() for f, t in sorted(by_fold.items())},
+        "followup_form": service_form,
         "malformed": broken_rewrites, "seed_sets": seed, "misses": [asdict(m) for m in misses],
     }
+    if args.turns_json:
+        args.turns_json.write_text(json.dumps(TURNS) + "\n")
     if args.misses_json:
         args.misses_json.write_text(json.dumps(report["misses"], indent=2, ensure_ascii=False) + "\n")
     if args.json:
@@ -400,7 +356,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"CoQA {args.data.name}: sources {', '.join(sources)}, limit {args.limit or 'none'}; "
           f"index {index_seconds:.1f}s, asking {seconds:.1f}s ({report['ms_per_turn']} ms/turn)")
-    for name, summary in [("overall", report["overall"]), *report["by_source"].items()]:
+    print(f"follow-up form: {service_form}")
+    for name, summary in [("overall", report["overall"]), *report["by_source"].items(), *report["by_fold"].items()]:
         print(f"\n[{name}]")
         for key, value in summary.items():
             print(f"  {key:>24}: {value}")

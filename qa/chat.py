@@ -18,6 +18,7 @@ from qa.history import ConversationNotFound, ConversationStore, StoredTurn
 from qa.question import analyse
 from qa.resolver import TurnMemory, needs_history, remember, resolve
 from qa.smalltalk import classify, example_questions, reply
+from qa.wellformed import malformed
 
 HISTORY_TURNS = 4  # how far back pronouns and topics are looked for
 READER_TURNS = 2  # earlier turns the reader reads with a question (as it was trained)
@@ -129,7 +130,9 @@ class ChatService:
         if answered and needs_history(question):
             memories = [_memory(t) for t in answered]
             resolution = resolve(question, memories)
-            resolved = resolution.resolved
+            # A rewrite is shown ("Understood as ..."), so a malformed one is dropped for the question as
+            # asked; the reader still reads the earlier turns.
+            resolved = question if malformed(question, resolution.resolved) else resolution.resolved
             cited = answered[-1].payload.get("citations") or []
             last_answer = (cited[0]["doc_id"], int(cited[0]["start"]), int(cited[0]["end"])) if cited else None
             if resolution.rule == "source":

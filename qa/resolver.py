@@ -16,6 +16,9 @@ from index.lexical import stem
 from qa.question import HEAD_KIN, analyse
 
 _PERSON_PRONOUNS = {"he": "", "him": "", "she": "", "his": "'s", "her": "'s", "hers": "'s"}
+# "her" owns what follows when a word other than a function word follows it ("her sisters", not "with her?").
+_OWNS = re.compile(r"\s+(?!(?:to|with|in|at|for|from|of|on|about|by|and|or|but|as|than|that|when|if|"
+                   r"again|too|now|then|there|here|yet|so)\b)[A-Za-z]")
 _THING_PRONOUNS = {"it": "", "its": "'s", "they": "", "them": "", "their": "'s"}
 _BARE_WH = re.compile(
     r"^(?:and\s+)?(when|where|why|who|how many|how much|how long|what|which one|whom)\s*\??$", re.IGNORECASE,
@@ -106,7 +109,8 @@ def remember(resolved_question: str, answer: str | None, answer_type: str | None
             memory.things = [subject.group(1)]
     memory.things.sort(key=lambda t: (not any(w[:1].isupper() for w in t.split()), -len(t)))
     if answer:
-        if answer_type == "person":
+        if answer_type == "person" and any(w[:1].isupper() for w in answer.split()):
+            # Only a name stands for "he" or "she" next ("an expensive car" answering "Who ...?" does not).
             memory.people.insert(0, answer)
         elif answer_type == "place":
             memory.places.insert(0, answer)
@@ -239,7 +243,10 @@ def resolve(question: str, history: list[TurnMemory]) -> Resolution:
             return word
         if low in _PERSON_PRONOUNS and person:
             rule = "pronoun"
-            return person + _PERSON_PRONOUNS[low]
+            suffix = _PERSON_PRONOUNS[low]
+            if low == "her" and not _OWNS.match(resolved, match.end()):
+                suffix = ""  # "Do I know her?": the object, not "her book"
+            return person + suffix
         if low == "there":
             if _is_place_answer(last):
                 rule = "pronoun"

@@ -26,6 +26,7 @@ from starlette.datastructures import UploadFile
 
 from index.corpus_writer import ArticleFields, ArticleRejected, ArticleTooLarge, CorpusWriter, Written
 from index.store import LoadedIndex
+from qa.digest import first_sentence
 from qa.live import LiveIndex
 from qa.settings import Settings
 from web import schemas
@@ -152,10 +153,28 @@ def documents(index: Index) -> dict[str, Any]:
             summary="The articles, newest first; with the admin token, a form to add one")
 def documents_page(request: Request, index: Index) -> Response:
     settings: Settings = request.app.state.settings
+    rows = document_summaries(index)
+    for d in rows[:LEAD_SENTENCES]:
+        d["lead"] = lead_sentence(index, d["doc_id"])
     return templates.TemplateResponse(request, "documents.html", {
-        "documents": document_summaries(index), "writes_enabled": settings.admin_token is not None,
+        "documents": rows, "writes_enabled": settings.admin_token is not None,
         "max_bytes": settings.max_upload_bytes,
     })
+
+
+# The page shows the first digest sentence of the newest articles (a digest of every one of 2,226 BBC
+# articles would hold the first view for seconds); each is computed once per live index.
+LEAD_SENTENCES = 100
+
+
+def lead_sentence(index: LoadedIndex, doc_id: str) -> str | None:
+    cache: dict[str, str | None] = index.__dict__.setdefault("_lead_sentences", {})
+    if doc_id not in cache:
+        try:
+            cache[doc_id] = index.sentence_text(first_sentence(index, index.doc_rows[doc_id]))
+        except ValueError:  # an article with no sentence
+            cache[doc_id] = None
+    return cache[doc_id]
 
 
 def document_summaries(index: LoadedIndex) -> list[dict[str, Any]]:

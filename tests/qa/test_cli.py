@@ -20,8 +20,8 @@ from qa.settings import get_settings
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEED_FILE = REPO_ROOT / "corpus" / "000_9aa2248574764ab3.txt"
 CONTRACT_KEYS = {
-    "conversation_id", "question", "resolved_question", "answer", "message", "confidence", "citations",
-    "related", "scope",
+    "conversation_id", "question", "resolved_question", "answer", "message", "confidence", "kind", "citations",
+    "related", "date_value", "scope",
 }
 TINY_ARTICLE = (
     "date 2026-03-01\n"

@@ -16,51 +16,32 @@ from qa.history import ConversationStore
 
 QUESTIONS = Path(__file__).resolve().parents[1] / "questions"
 
-# metric -> (floor, is an upper bound). Measured values and the targets they fall short of are in the
-# README's quality section; floors sit just under what the answerer reaches now. Abstention recall went
-# from 8 to 7 of 15 when the threshold moved to decline 0.70 (not 0.75) of SQuAD's hidden-article
-# questions: that moved false abstentions on answerable questions from 6 to 3 in the same change. With
-# the span trees (2026-11-29) the threshold declines 0.75 of them: recall 7 of 15, 2 false abstentions;
-# 8 of 15 once a person introduced with another title no longer answers "Who is <Title>?"; 10 of 15
-# (2026-11-29, later) once a title's country counts and nobody but a titled person answers "Who is <Title>?".
-# Countries as terms made "US" a word the US ambassador's title shares with "the US delegation"
-# (follow-ups 0.857 -> 0.812) until a common question word inside a person's title stopped counting as
-# nearness (0.857 again). False abstentions: 1 ("In which city did the finance chiefs gather?"). Abstention
-# recall 11 of 15 once an organisation of another kind ("a committee") stopped fitting "which party".
-# 2026-11-29 (session 7): support 0.868 -> 0.916 once an answer told twice cites its first telling, and
-# F1 0.831 -> 0.854 with objects of the question's verb ("bring together <partners from across the globe>"),
-# 0.870 once the date a statement was made answers only when it was said.
-# 2026-11-29 (session 8): F1 0.915, EM 0.885, support 0.928, follow-up F1 0.948 (what is written with an
-# object question's subject is not its object; "along with"; words saying what something is about or
-# giving an event); abstention recall 13 of 15 once "What agreements ...?" is not answered by a purpose.
-# Later: F1 0.948, EM 0.918, support 0.952 (the issue's 0.95, the floor since), no false abstention, once
-# an object of the question's own verb beats one of its class and "gather" is "convened".
-# 2026-11-29 (session 9): abstention recall 14 of 15 (the issue's 0.90, the floor since) once a date that
-# dates another event ("The meeting, held on January 27") and a duration written before a noun ("10-year
-# Agreement") stopped answering "On what date was the Agreement signed?".
+# metric -> (floor, is an upper bound).
 FLOORS: dict[str, tuple[float, bool]] = {
-    "f1": (0.93, False),
-    "exact_match": (0.90, False),
-    "support": (0.95, False),
-    "followup_f1": (0.92, False),
-    "abstention_recall": (0.90, False),
-    "false_abstentions": (1, True),
+    "f1": (0.67, False),
+    "exact_match": (0.55, False),
+    "support": (0.66, False),
+    "followup_f1": (0.48, False),
+    "abstention_recall": (0.30, False),
+    "false_abstentions": (2, True),
 }
+# 2026-12-05 (reader round): the hand rules above were replaced by the trained reader (qa/reader.py), which
+# no rule tunes to these questions. Measured then: F1 0.696, EM 0.574, support 0.687, follow-up F1 0.517,
+# abstention recall 0.333, 1 false abstention (the rules had reached 0.948 / 0.918 / 0.952 / 0.948 / 0.933 / 0
+# by being written against these sets). The floors sit just under the reader's values; the issue's targets
+# (F1 0.93, support 0.95, recall 0.90, no false abstention) are not met, see the README's quality section.
 
 # tests/questions/heldout/: questions written blind (by a helper session that read only the article, not
 # these sets or the answerer), first measured 2026-11-29 at F1 0.634, EM 0.575, support 0.80, abstention
-# recall 0.50 with 4 false abstentions. They guard against regressions like the sets above; rules are
-# written for kinds of question, and the held-out numbers say how far the seed sets flatter the answerer.
-# The held-out conversations (8, 23 follow-up turns, same author and conditions) first measured follow-up
-# F1 0.268; their first turns count with the singles. False abstentions count both files. Session 8
-# (2026-11-29): F1 0.794, EM 0.729, support 0.859, follow-up F1 0.711, 7 false abstentions. Session 9:
-# abstention recall 0.583 -> 0.667.
+# recall 0.50 with 4 false abstentions, follow-up F1 0.268 (the rules reached F1 0.757 and follow-up 0.717
+# after being written for their misses). With the reader (2026-12-05, nothing tuned to them): F1 0.621,
+# EM 0.542, support 0.549, abstention recall 0.25, follow-up F1 0.351, 6 false abstentions (both files).
 HELDOUT_FLOORS: dict[str, tuple[float, bool]] = {
-    "f1": (0.77, False),
-    "exact_match": (0.70, False),
-    "support": (0.84, False),
-    "abstention_recall": (0.65, False),
-    "followup_f1": (0.69, False),
+    "f1": (0.59, False),
+    "exact_match": (0.51, False),
+    "support": (0.52, False),
+    "abstention_recall": (0.16, False),
+    "followup_f1": (0.32, False),
     "false_abstentions": (8, True),
 }
 

@@ -359,3 +359,22 @@ def test_that_meeting_is_the_newest_topic_of_that_kind() -> None:
 
 def test_which_organisation_made_that_statement_asks_for_the_source(minerals: list[TurnMemory]) -> None:
     assert resolve("Which organisation made that statement?", minerals).rule == "source"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Do I know her?", "Do I know Nicole?"),
+        ("What do I do to help communicate with her?", "What do I do to help communicate with Nicole?"),
+        ("What color were her sisters?", "What color were Nicole's sisters?"),
+    ],
+    ids=["object", "object-after-preposition", "possessive"],
+)
+def test_her_is_possessive_only_before_what_she_owns(question: str, expected: str) -> None:
+    memory = TurnMemory("Who is the girl?", "Nicole", "person", None, people=["Nicole"])
+    assert resolve(question, [memory]).resolved == expected
+
+
+def test_only_a_name_answering_who_stands_for_he_next() -> None:
+    assert "an expensive car" not in remember("Who bought it?", "an expensive car", "person", None).people
+    assert remember("Who bought it?", "Nick Lachey", "person", None).people[0] == "Nick Lachey"

@@ -3,7 +3,9 @@ its reason (the corpus untouched), add / replace / delete round trips, GET /api/
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -241,3 +243,12 @@ def test_documents_page_says_when_writes_are_off(client: TestClient) -> None:
     page = parse_html(client.get("/documents").text)
     assert page.find("section", id="admin").attrs["data-writes"] == "off"
     assert page.find_all("input", id="admin-token") == []
+
+
+def test_documents_page_shows_each_articles_first_digest_sentence(client: TestClient) -> None:
+    """The seed's lead line is a sentence of the article (quoted whole), shown under its title."""
+    page = client.get("/documents").text
+    leads = re.findall(r'<p class="library__lead">([^<]+)</p>', page)
+    assert len(leads) == 1
+    text = client.get("/api/documents/000_9aa2248574764ab3").json()["text"]
+    assert html.unescape(leads[0]) in text and len(leads[0].split()) >= 6
