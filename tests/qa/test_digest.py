@@ -13,7 +13,7 @@ from index.store import LoadedIndex, ensure_index
 from qa.digest import SummaryRequest, digest, first_sentence, stands_alone, summary_request
 
 SEED_FILE = Path(__file__).resolve().parents[2] / "corpus" / "000_9aa2248574764ab3.txt"
-BBC_DIR = Path("/work/shared/data/bbc-news")
+BBC_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "bbc-news"
 # One article of each BBC subject: the digest of all five should give (nearly) every one a line.
 BBC_FILES = ("business/050.txt", "entertainment/050.txt", "politics/050.txt", "sport/050.txt", "tech/050.txt")
 
