@@ -21,13 +21,14 @@ FLOORS: dict[str, tuple[float, bool]] = {
     "f1": (0.67, False),
     "exact_match": (0.55, False),
     "support": (0.66, False),
-    "followup_f1": (0.48, False),
+    "followup_f1": (0.62, False),
     "abstention_recall": (0.26, False),
     "false_abstentions": (2, True),
 }
 # 2026-12-05 (reader round): the hand rules above were replaced by the trained reader (qa/reader.py), which
 # no rule tunes to these questions. Measured then: F1 0.696, EM 0.574, support 0.687, follow-up F1 0.517,
-# abstention recall 0.333, 1 false abstention (the rules had reached 0.948 / 0.918 / 0.952 / 0.948 / 0.933 / 0
+# abstention recall 0.333, 1 false abstention; follow-up F1 0.657 once follow-ups are read as the rewrite
+# (qa.chat.DEFAULT_FOLLOWUP_FORM) (the rules had reached 0.948 / 0.918 / 0.952 / 0.948 / 0.933 / 0
 # by being written against these sets). The floors sit just under the reader's values; the targets
 # (F1 0.93, support 0.95, recall 0.90, no false abstention) are not met, see the README's quality section.
 
@@ -35,13 +36,14 @@ FLOORS: dict[str, tuple[float, bool]] = {
 # these sets or the answerer), first measured 2026-11-29 at F1 0.634, EM 0.575, support 0.80, abstention
 # recall 0.50 with 4 false abstentions, follow-up F1 0.268 (the rules reached F1 0.757 and follow-up 0.717
 # after being written for their misses). With the reader (2026-12-05, nothing tuned to them): F1 0.621,
-# EM 0.542, support 0.549, abstention recall 0.25, follow-up F1 0.351, 6 false abstentions (both files).
+# EM 0.542, support 0.549, abstention recall 0.25, follow-up F1 0.351, 6 false abstentions (both files);
+# read as the rewrite: follow-up F1 0.531, 3 false abstentions.
 HELDOUT_FLOORS: dict[str, tuple[float, bool]] = {
     "f1": (0.59, False),
     "exact_match": (0.51, False),
     "support": (0.52, False),
     "abstention_recall": (0.16, False),
-    "followup_f1": (0.32, False),
+    "followup_f1": (0.50, False),
     "false_abstentions": (8, True),
 }
 
