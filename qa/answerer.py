@@ -223,7 +223,7 @@ class Answerer:
         if not pieces:
             return self._abstain(index, question, resolved, [], "The briefing is empty: nothing is indexed yet."
                                  if not allowed else "Nothing is indexed for this article yet.")
-        texts = [index.documents[p.doc_row].text[p.start: p.end] for p in pieces]
+        texts = piece_texts(index, pieces)
         reading = self.reader.reading(context.reader_question or resolved, texts,
                                       history=history_text(context.history))
         if not reading.spans:
@@ -252,9 +252,7 @@ class Answerer:
 
     def _note_older(self, index: LoadedIndex, answer: Answer, piece: Piece, older: Span) -> None:
         """Show what the older article said, and when, beside the newer answer."""
-        start, end = piece.start + older.start, piece.start + older.end
-        row = sentence_holding(index, piece, start)
-        end = min(end, int(index.sentences[row, 2]))
+        row, start, end = place_span(index, piece, older)
         citation = self._citation(index, row, (start, end))
         if any(c.doc_id == citation.doc_id and c.start == citation.start for c in answer.citations):
             return
@@ -285,7 +283,7 @@ class Answerer:
         context = context or Context()
         allowed = self.scope_rows(context.scope, live.index) if context.scope else None
         pieces = self._pieces(live, question, question, context, self.embed_question(question), allowed)
-        return [live.index.documents[p.doc_row].text[p.start: p.end] for p in pieces]
+        return piece_texts(live.index, pieces)
 
     def _with_anchor(self, index: LoadedIndex, rows: list[int], anchor: tuple[str, int, int] | None) -> list[int]:
         """Add the passage of the previous answer's sentence (and its neighbours) to those read."""
@@ -316,13 +314,7 @@ class Answerer:
     def _answer(self, index: LoadedIndex, question: str, resolved: str, piece: Piece, span: Span,
                 confidence: float) -> Answer:
         doc = index.documents[piece.doc_row]
-        start, end = piece.start + span.start, piece.start + span.end
-        row = sentence_holding(index, piece, start)
-        # The citation is the sentence holding the answer; a span running past its end (rare, and nearly
-        # always a reader's over-reach) is cut there, so the quote and its citation agree.
-        end = min(end, int(index.sentences[row, 2]))
-        while end > start and doc.text[end - 1].isspace():
-            end -= 1
+        row, start, end = place_span(index, piece, span)
         citations = [self._citation(index, row, (start, end))]
         sentence_start = int(index.sentences[row, 1])
         when = date_value(doc.text[start:end], doc.date, citations[0].text, start - sentence_start)
@@ -398,6 +390,23 @@ def merge_pieces(index: LoadedIndex, passage_rows: list[int]) -> list[Piece]:
             pieces.append(Piece(doc, start, stop, first, end, rank))
     pieces.sort(key=lambda p: p.rank)
     return pieces
+
+
+def piece_texts(index: LoadedIndex, pieces: list[Piece]) -> list[str]:
+    return [index.documents[p.doc_row].text[p.start: p.end] for p in pieces]
+
+
+def place_span(index: LoadedIndex, piece: Piece, span: Span) -> tuple[int, int, int]:
+    """(sentence row, start, end) of a span read in `piece`, in document offsets. The citation is the
+    sentence holding the span's start; a span running past its end (rare, and nearly always a reader's
+    over-reach) is cut there, so the quote and its citation agree."""
+    start, end = piece.start + span.start, piece.start + span.end
+    row = sentence_holding(index, piece, start)
+    end = min(end, int(index.sentences[row, 2]))
+    text = index.documents[piece.doc_row].text
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return row, start, end
 
 
 def sentence_holding(index: LoadedIndex, piece: Piece, offset: int) -> int:

@@ -148,9 +148,7 @@ class Reader:
         base = packaged_model_dir()
         model_config = AutoConfig.from_pretrained(str(base))
         model = AutoModelForQuestionAnswering.from_config(model_config)
-        from safetensors.torch import load_file as load_base
-
-        base_state = load_base(str(base / "model.safetensors"))
+        base_state = load_file(str(base / "model.safetensors"))
         word = base_state.get("embeddings.word_embeddings.weight")
         if word is None:
             raise ReaderError(f"{base} holds no word embeddings")
