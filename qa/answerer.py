@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +29,7 @@ from qa.answers import Answer, Citation
 from qa.batching import MicroBatcher
 from qa.dates import DateRange, date_value, question_dates
 from qa.digest import digest, summary_request
+from qa.evaluate import normalize
 from qa.reader import CARD, WEIGHTS, Reader, ReaderConfig, Span
 from qa.retriever import Retriever
 
@@ -147,10 +149,13 @@ class Answerer:
         self.index_dir = Path(index_dir)
         self.embedder = Embedder(model)
         self.batcher = MicroBatcher(self.embedder.encode_questions)
-        self.reader_path = Path(reader_path) if reader_path else WEIGHTS
+        # QA_READER_WEIGHTS points at other trained weights (with their card beside them) to compare readers.
+        self.reader_path = Path(reader_path or os.environ.get("QA_READER_WEIGHTS") or WEIGHTS)
         self.read_passages = read_passages
         self.reader: Reader | None = None
-        self.calibration = Calibration.load(self.reader_path.with_name("reader.json"))
+        card = self.reader_path.with_name(self.reader_path.stem.split(".")[0] + ".json")
+        own = card.is_file() and "calibration" in json.loads(card.read_text())
+        self.calibration = Calibration.load(card if own else CARD)
         self.build_report = None
         self._live: _Live | None = None
         self._lock = threading.Lock()
@@ -238,17 +243,18 @@ class Answerer:
         return answer
 
     def _prefer_newer(self, live: _Live, pieces: list[Piece], spans: list[Span]) -> tuple[Span, Span | None]:
-        """Between two nearly equal readings from articles of different dates, the newer article's wins
-        (a briefing grows; the newer telling is the current one). Returns (chosen, the older one passed over)."""
+        """Between nearly equal readings from articles of different dates, the newest article's wins (a
+        briefing grows; the newer telling is the current one). Returns (chosen, the best older telling among
+        the nearly equal ones, or None), whichever of them the reader happened to rank first."""
         best = spans[0]
-        best_date = live.dates.get(pieces[best.context].doc_row)
-        for other in spans[1:]:
-            if other.margin < best.margin - NEWER_WITHIN:
-                break
-            other_date = live.dates.get(pieces[other.context].doc_row)
-            if best_date and other_date and other_date > best_date:
-                return other, best
-        return best, None
+        if live.dates.get(pieces[best.context].doc_row) is None:
+            return best, None  # an undated best reading: no date to compare it with
+        close = [s for s in spans if s.margin >= best.margin - NEWER_WITHIN]
+        dated = [(d, s) for s in close if (d := live.dates.get(pieces[s.context].doc_row))]
+        newest = max(d for d, _ in dated)
+        chosen = next(s for d, s in dated if d == newest)
+        older = next((s for d, s in dated if d < newest), None)
+        return chosen, older
 
     def _note_older(self, index: LoadedIndex, answer: Answer, piece: Piece, older: Span) -> None:
         """Show what the older article said, and when, beside the newer answer."""
@@ -256,8 +262,10 @@ class Answerer:
         citation = self._citation(index, row, (start, end))
         if any(c.doc_id == citation.doc_id and c.start == citation.start for c in answer.citations):
             return
-        answer.citations.append(citation)
         said = index.documents[piece.doc_row].text[start:end]
+        if normalize(said) == normalize(answer.answer or ""):
+            return  # the older article says the same: nothing to tell apart
+        answer.citations.append(citation)
         answer.message += f" (An older article, of {citation.date}, says: \u201c{said}\u201d.)"
 
     def _pieces(self, live: _Live, question: str, resolved: str, context: Context, vector: np.ndarray,

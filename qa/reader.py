@@ -130,6 +130,7 @@ class Reader:
 
     @classmethod
     def load(cls, path: Path = WEIGHTS, config: ReaderConfig | None = None) -> Reader:
+        from safetensors import safe_open
         from safetensors.torch import load_file
         from transformers import AutoConfig, AutoModelForQuestionAnswering, AutoTokenizer
 
@@ -148,21 +149,24 @@ class Reader:
         base = packaged_model_dir()
         model_config = AutoConfig.from_pretrained(str(base))
         model = AutoModelForQuestionAnswering.from_config(model_config)
-        base_state = load_file(str(base / "model.safetensors"))
-        word = base_state.get("embeddings.word_embeddings.weight")
-        if word is None:
-            raise ReaderError(f"{base} holds no word embeddings")
+        with safe_open(str(base / "model.safetensors"), framework="pt") as packaged:
+            if "embeddings.word_embeddings.weight" not in packaged.keys():
+                raise ReaderError(f"{base} holds no word embeddings")
+            word = packaged.get_tensor("embeddings.word_embeddings.weight").to(torch.float32)
         state = {k: v.to(torch.float32) for k, v in load_file(str(path)).items()}
-        state[FROZEN] = word.to(torch.float32)
         missing, unexpected = model.load_state_dict(state, strict=False)
-        missing = [m for m in missing if not m.endswith("position_ids")]
+        missing = [m for m in missing if not m.endswith("position_ids") and m != FROZEN]
         if missing or unexpected:
             raise ReaderError(f"{path} does not fit the encoder: missing {missing[:3]}, unexpected {unexpected[:3]}")
+        model.get_input_embeddings().weight = torch.nn.Parameter(word, requires_grad=False)
         model.eval()
         if config.quantize:
+            # In place: a quantized copy would leave the fp32 layers allocated beside it (server RSS over
+            # BBC 1,164 MiB copied, 1,072 MiB in place).
             with warnings.catch_warnings():  # torch.ao.quantization's deprecation notices, on every load
                 warnings.simplefilter("ignore")
-                model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+                model = torch.ao.quantization.quantize_dynamic(
+                    model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
         tokenizer = AutoTokenizer.from_pretrained(str(base), use_fast=True)
         return cls(model, tokenizer, config)
 

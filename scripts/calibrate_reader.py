@@ -1,6 +1,6 @@
 """Fit the reader's confidence calibration and abstention threshold; write them into qa/data/reader.json.
 
-    .venv/bin/python scripts/calibrate_reader.py [--limit N]
+    .venv/bin/python scripts/calibrate_reader.py --no-false-abstentions [--curve] [--limit N]
 
 Data: SQuAD v2.0 dev part 1 (6,440 questions, 3,363 unanswerable from their paragraph), each asked through
 the real pipeline *scoped to its own article* (so retrieval still has to find the paragraph), plus the seed
@@ -12,7 +12,9 @@ abstention scores 1 on an unanswerable question and 0 on an answerable one), wit
 weighted as much as all of SQuAD together so the briefing's own questions are not drowned out, and
 unanswerable questions weighted to `--unanswerable-share` (default 0.2) of each set: SQuAD v2's half
 unanswerable is no reader's traffic, and fitted at that half (threshold 0.41) the bot abstained on 17 of the
-seed's 53 answerable questions and on 79% of CoQA's CNN span turns.
+seed's 53 answerable questions and on 79% of CoQA's CNN span turns. With `--no-false-abstentions` (the
+shipped choice) the threshold is then lowered to the highest one that declines no answerable seed question.
+The margins are cached per weights in var/bench, so `--curve` and other objectives re-run in seconds.
 """
 
 from __future__ import annotations
@@ -29,10 +31,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.squad_corpus import SHARED_DATA, write_corpus  # noqa: E402
+from index.embedder import sha256_file  # noqa: E402
 from qa.answerer import Answerer, Calibration, Context  # noqa: E402
 from qa.evaluate import best_over, read_sets  # noqa: E402
 from qa.evaluate import f1 as f1_score  # noqa: E402
-from qa.reader import CARD  # noqa: E402
+from qa.reader import CARD, WEIGHTS  # noqa: E402
 
 WORK = ROOT / "var" / "bench"
 V2 = SHARED_DATA / "squad" / "dev-v2.0-part1.json"
@@ -62,18 +65,29 @@ def main() -> int:
                     help="how often a question in use has no answer in the briefing: the threshold maximises the "
                          "expected score with unanswerable questions weighted to this share (SQuAD v2 has 52%%)")
     ap.add_argument("--dry-run", action="store_true", help="print, do not write qa/data/reader.json")
+    ap.add_argument("--curve", action="store_true", help="also print the scores at a range of thresholds")
+    ap.add_argument("--no-false-abstentions", action="store_true",
+                    help="lower the threshold until no answerable seed question is declined (the shipped choice)")
     args = ap.parse_args()
 
     questions = write_corpus(WORK / "squad2-corpus", V2)
     if args.limit:
         questions = questions[:: max(1, len(questions) // args.limit)]
-    answerer = Answerer(WORK / "squad2-corpus", WORK / "squad2-index").load()
-    squad_m, squad_f = margins(answerer, [(q.question, q.answers, Context(scope=(q.article,))) for q in questions])
     squad_answerable = np.array([bool(q.answers) for q in questions])
-
-    seed = Answerer(ROOT / "corpus", WORK / "seed-index").load()
     singles, _ = read_sets(SEED_SETS)
-    seed_m, seed_f = margins(seed, [(c.question, c.answers, None) for c in singles])
+    # The margins depend only on the reader's weights and the questions: kept per weights so that trying
+    # another objective or printing the curve does not ask 6,500 questions again.
+    cache = WORK / f"calibration-margins-{sha256_file(WEIGHTS)[:12]}-{len(questions)}.npz"
+    if cache.is_file():
+        saved = np.load(cache)
+        squad_m, squad_f, seed_m, seed_f = saved["squad_m"], saved["squad_f"], saved["seed_m"], saved["seed_f"]
+    else:
+        answerer = Answerer(WORK / "squad2-corpus", WORK / "squad2-index").load()
+        squad_m, squad_f = margins(answerer, [(q.question, q.answers, Context(scope=(q.article,)))
+                                              for q in questions])
+        seed = Answerer(ROOT / "corpus", WORK / "seed-index").load()
+        seed_m, seed_f = margins(seed, [(c.question, c.answers, None) for c in singles])
+        np.savez(cache, squad_m=squad_m, squad_f=squad_f, seed_m=seed_m, seed_f=seed_f)
     seed_answerable = np.array([bool(c.answers) for c in singles])
 
     m = np.concatenate([squad_m, seed_m])
@@ -99,6 +113,15 @@ def main() -> int:
     totals = [(score(t, prob[: len(squad_m)], squad_f, squad_answerable, share)
                + score(t, prob[len(squad_m):], seed_f, seed_answerable, share)) / 2 for t in grid]
     threshold = float(grid[int(np.argmax(totals))])
+    fitted = threshold
+    if args.no_false_abstentions:
+        # A reader who asks about the briefing and is told "I don't know" when the answer is there loses
+        # trust faster than one told a wrong answer to a question the briefing cannot answer, so the
+        # threshold may not decline any answerable seed question: the highest such grid point, at most
+        # the expected-score optimum.
+        seed_p = prob[len(squad_m):]
+        keeps = [t for t in grid if t <= fitted and not ((seed_p < t) & seed_answerable).any()]
+        threshold = float(max(keeps)) if keeps else float(grid[0])
 
     def report(name: str, p: np.ndarray, f1s: np.ndarray, ans: np.ndarray) -> dict:
         answered = p >= threshold
@@ -115,10 +138,22 @@ def main() -> int:
         "slope": round(slope, 5), "intercept": round(intercept, 5), "abstain_below": round(threshold, 3),
         "fitted_on": "SQuAD v2.0 dev part 1 (scoped to each article) + seed single questions",
         "unanswerable_share": share,
+        "expected_score_optimum": round(fitted, 3),
+        "rule": "highest threshold with no false abstention on the seed singles, at most the optimum"
+        if args.no_false_abstentions else "expected-score optimum",
         "squad_v2": report("dev-v2.0-part1 scoped", prob[: len(squad_m)], squad_f, squad_answerable),
         "seed": report("seed singles", prob[len(squad_m):], seed_f, seed_answerable),
     }
     print(json.dumps(result, indent=2))
+    if args.curve:
+        print("threshold  squad F1  squad unanswerable declined  seed F1  seed false abstentions  seed declined")
+        seed_p = prob[len(squad_m):]
+        for t in (0.05, 0.08, 0.1, 0.12, 0.15, 0.2, 0.24, 0.3, 0.4):
+            sq = prob[: len(squad_m)] >= t
+            print(f"{t:9.2f}  {score(t, prob[: len(squad_m)], squad_f, squad_answerable):8.3f}  "
+                  f"{(~sq[~squad_answerable]).mean():27.3f}  {score(t, seed_p, seed_f, seed_answerable):7.3f}  "
+                  f"{int(((seed_p < t) & seed_answerable).sum()):22d}  "
+                  f"{int(((seed_p < t) & ~seed_answerable).sum()):3d}/{int((~seed_answerable).sum())}")
     if not args.dry_run:
         card = json.loads(CARD.read_text()) if CARD.is_file() else {}
         card["calibration"] = result

@@ -285,3 +285,17 @@ def test_a_date_answer_carries_its_calendar_day(answerer) -> None:  # type: igno
     answer = answerer.ask("When will the Critical Minerals Ministerial be held?")
     assert answer.answer is not None and "February 4" in answer.answer
     assert answer.date_value is not None and answer.date_value["start"] == "2026-02-04"
+
+
+def test_an_older_article_saying_the_same_is_not_quoted(tmp_path_factory, single_thread_torch):  # type: ignore[no-untyped-def]
+    root = tmp_path_factory.mktemp("dated-same")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "older.md").write_text(FERRY.format(title="Ferry order placed", date="2026-01-10",
+                                                           count=400), encoding="utf-8")
+    (root / "corpus" / "newer.md").write_text(NEWER, encoding="utf-8")
+    answer = Answerer(root / "corpus", root / "index").load().ask(
+        "How many passengers will the new harbour ferry carry?")
+    assert answer.answer is not None and "400" in answer.answer
+    assert answer.citations[0].date == "2026-02-01"
+    assert "older article" not in answer.message
+    assert all(c.date != "2026-01-10" for c in answer.citations[1:] if "400" in c.text)

@@ -167,11 +167,13 @@ def test_a_bare_follow_up_reads_the_sentence_after_the_previous_answer(service: 
     follow = service.ask("When?", first.conversation_id).answer
     assert follow.resolved_question != "When?"
     assert follow.kind == "answer" and follow.answer == "January 27"
-    assert follow.citations[0].start > first.answer.citations[0].start
+    # The cited sentence is the one that names the meeting only as "The meeting" (the first answer may cite
+    # either sentence that names Rajesh Kumar Singh, so their order is not the point).
+    assert follow.citations[0].text.startswith("The meeting")
 
 
 @pytest.mark.xfail(strict=True, reason="reader round: 'What was the emphasis?' is answered from another sentence "
-                   "than the quote, so the source asked next is not the ministry's (seed follow-up F1 0.657)")
+                   "than the quote, so the source asked next is not the ministry's")
 @pytest.mark.parametrize(
     "source_question", ["Which organisation made that statement?", "Who said so?"],
 )

@@ -19,9 +19,9 @@ QUESTIONS = Path(__file__).resolve().parents[1] / "questions"
 # metric -> (floor, is an upper bound).
 FLOORS: dict[str, tuple[float, bool]] = {
     "f1": (0.67, False),
-    "exact_match": (0.55, False),
-    "support": (0.66, False),
-    "followup_f1": (0.62, False),
+    "exact_match": (0.50, False),
+    "support": (0.64, False),
+    "followup_f1": (0.46, False),
     "abstention_recall": (0.26, False),
     "false_abstentions": (2, True),
 }
@@ -31,19 +31,24 @@ FLOORS: dict[str, tuple[float, bool]] = {
 # (qa.chat.DEFAULT_FOLLOWUP_FORM) (the rules had reached 0.948 / 0.918 / 0.952 / 0.948 / 0.933 / 0
 # by being written against these sets). The floors sit just under the reader's values; the targets
 # (F1 0.93, support 0.95, recall 0.90, no false abstention) are not met, see the README's quality section.
+# Second reader (2 SQuAD epochs, 2 CoQA epochs, same operating margin): F1 0.676, EM 0.525, support 0.663,
+# follow-up F1 0.491, recall 0.333, 0 false abstentions. It is shipped because it wins on the blind sets
+# (blind BBC F1 0.728 -> 0.758, blind follow-ups 0.531 -> 0.591, CoQA CNN 0.332 -> 0.367); these seed
+# follow-ups (22 turns) fell 0.657 -> 0.491, mostly single-question misreads that the next turn inherits.
 
 # tests/questions/heldout/: questions written blind (by a helper session that read only the article, not
 # these sets or the answerer), first measured 2026-11-29 at F1 0.634, EM 0.575, support 0.80, abstention
 # recall 0.50 with 4 false abstentions, follow-up F1 0.268 (the rules reached F1 0.757 and follow-up 0.717
 # after being written for their misses). With the reader (2026-12-05, nothing tuned to them): F1 0.621,
 # EM 0.542, support 0.549, abstention recall 0.25, follow-up F1 0.351, 6 false abstentions (both files);
-# read as the rewrite: follow-up F1 0.531, 3 false abstentions.
+# read as the rewrite: follow-up F1 0.531, 3 false abstentions. Second reader: F1 0.623, EM 0.542,
+# support 0.648, follow-up F1 0.591, recall 0.167, 3 false abstentions.
 HELDOUT_FLOORS: dict[str, tuple[float, bool]] = {
-    "f1": (0.59, False),
+    "f1": (0.60, False),
     "exact_match": (0.51, False),
-    "support": (0.52, False),
+    "support": (0.60, False),
     "abstention_recall": (0.16, False),
-    "followup_f1": (0.50, False),
+    "followup_f1": (0.56, False),
     "false_abstentions": (8, True),
 }
 

@@ -91,3 +91,23 @@ def test_the_shipped_weights_are_small_and_recorded() -> None:
     card = json.loads(CARD.read_text())
     assert WEIGHTS.stat().st_size == card["bytes"] <= 25 * 1024 * 1024
     assert len(card["sha256"]) == 64
+
+
+
+def test_other_weights_bring_their_own_calibration_or_the_shipped_one(tmp_path: Path, monkeypatch) -> None:
+    """QA_READER_WEIGHTS swaps the reader (to compare trained weights); its card's calibration goes with it."""
+    from qa.answerer import Answerer, Calibration
+
+    weights = tmp_path / "other.safetensors"
+    shutil.copy(WEIGHTS, weights)
+    card = json.loads(CARD.read_text())
+    card.pop("calibration")
+    (tmp_path / "other.json").write_text(json.dumps(card))
+    monkeypatch.setenv("QA_READER_WEIGHTS", str(weights))
+    answerer = Answerer(tmp_path / "corpus", tmp_path / "index")
+    assert answerer.reader_path == weights
+    assert answerer.calibration == Calibration.load(CARD)
+
+    card["calibration"] = {"slope": 1.0, "intercept": 0.0, "abstain_below": 0.5}
+    (tmp_path / "other.json").write_text(json.dumps(card))
+    assert Answerer(tmp_path / "corpus", tmp_path / "index").calibration == Calibration(1.0, 0.0, 0.5)
