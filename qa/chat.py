@@ -54,15 +54,17 @@ class ChatService:
         self.followup_form = followup_form
         self.answerer = answerer
         self.store = store
-        self._examples: list[str] | None = None
+        self._examples: tuple[object, list[str]] | None = None
 
     @property
     def examples(self) -> list[str]:
-        if self._examples is None:
-            self.answerer.load()
-            assert self.answerer.index is not None
-            self._examples = example_questions(self.answerer.index)
-        return self._examples
+        """Starter questions for the live index, rebuilt when a living briefing swaps in a new one."""
+        self.answerer.load()
+        index = self.answerer.index
+        assert index is not None
+        if self._examples is None or self._examples[0] is not index:
+            self._examples = (index, example_questions(index))
+        return self._examples[1]
 
     def start(self) -> str:
         return self.store.create()

@@ -188,3 +188,20 @@ def test_who_made_a_quoted_statement_is_its_source_not_a_name_inside_it(
     assert emphasis.answer == "strengthening cooperation in the field of defence industry"
     source = service.ask(source_question, conversation).answer
     assert source.answer == "Ministry of Defence"
+
+
+def test_example_questions_follow_a_swapped_index(answerer, tmp_path: Path, single_thread_torch: None) -> None:  # type: ignore[no-untyped-def]
+    """A living briefing swaps in a new index; the starter questions come from the one now live."""
+    from qa.answerer import Answerer
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "summit.md").write_text(
+        "# Leaders meet in Berlin\n\nAngela Merkel met Emmanuel Macron in Berlin on Monday. Angela Merkel said "
+        "the talks with Emmanuel Macron were useful, and Emmanuel Macron agreed.\n", encoding="utf-8")
+    other = Answerer(corpus, tmp_path / "index").load()
+    chat = ChatService(other, ConversationStore(tmp_path / "conversations.db"))
+    assert any("Merkel" in q or "Macron" in q for q in chat.examples)
+    other.swap(answerer.index)
+    assert any("Marco Rubio" in q or "Mike Rogers" in q for q in chat.examples)
+    assert not any("Merkel" in q or "Macron" in q for q in chat.examples)
