@@ -305,6 +305,10 @@ class LiveIndex:
             self._live_seq = max(self._live_seq, seq)
             if self._last_error is not None and self._last_error.seq <= seq:
                 self._last_error = None
+            # Cleared here, under the same lock as the live seq, so no status shows a build both live and
+            # still running (a waiter woken by this notify could otherwise read the 'swap' stage).
+            if self._running is not None and self._running.seq <= seq:
+                self._running = None
             self._cond.notify_all()
 
     # ---------------------------------------------------------------------------------------- watcher
