@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -30,7 +29,7 @@ from qa.batching import MicroBatcher
 from qa.dates import DateRange, date_value, question_dates
 from qa.digest import digest, summary_request
 from qa.evaluate import normalize
-from qa.reader import CARD, WEIGHTS, Reader, ReaderConfig, Span
+from qa.reader import CARD, Reader, ReaderConfig, Span, card_for, configured_weights
 from qa.retriever import Retriever
 
 MAX_QUESTION_CHARS = 1000
@@ -102,6 +101,13 @@ class Calibration:
             values.update(json.loads(path.read_text()).get("calibration", {}))
         return cls(float(values["slope"]), float(values["intercept"]), float(values["abstain_below"]))
 
+    @classmethod
+    def for_weights(cls, weights: Path) -> Calibration:
+        """The calibration in the weights' own card, or the shipped one when their card has none."""
+        card = card_for(weights)
+        fitted = json.loads(card.read_text()).get("calibration") if card.is_file() else None
+        return cls.load(CARD) if fitted is None else cls.load(card)
+
 
 @dataclass(frozen=True)
 class _Live:
@@ -149,13 +155,10 @@ class Answerer:
         self.index_dir = Path(index_dir)
         self.embedder = Embedder(model)
         self.batcher = MicroBatcher(self.embedder.encode_questions)
-        # QA_READER_WEIGHTS points at other trained weights (with their card beside them) to compare readers.
-        self.reader_path = Path(reader_path or os.environ.get("QA_READER_WEIGHTS") or WEIGHTS)
+        self.reader_path = Path(reader_path) if reader_path else configured_weights()
         self.read_passages = read_passages
         self.reader: Reader | None = None
-        card = self.reader_path.with_name(self.reader_path.stem.split(".")[0] + ".json")
-        own = card.is_file() and "calibration" in json.loads(card.read_text())
-        self.calibration = Calibration.load(card if own else CARD)
+        self.calibration = Calibration.for_weights(self.reader_path)
         self.build_report = None
         self._live: _Live | None = None
         self._lock = threading.Lock()

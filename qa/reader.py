@@ -26,6 +26,16 @@ from index.embedder import sha256_file
 DATA_DIR = Path(__file__).resolve().parent / "data"
 WEIGHTS = DATA_DIR / "reader.safetensors"
 CARD = DATA_DIR / "reader.json"
+
+
+def configured_weights() -> Path:
+    """The reader weights in use: `QA_READER_WEIGHTS` (to compare trained readers) or the shipped ones."""
+    return Path(os.environ.get("QA_READER_WEIGHTS") or WEIGHTS)
+
+
+def card_for(weights: Path) -> Path:
+    """The JSON card beside a weights file (sha256, settings, calibration): reader.safetensors -> reader.json."""
+    return weights.with_name(weights.stem.split(".")[0] + ".json")
 FROZEN = "bert.embeddings.word_embeddings.weight"
 
 
@@ -93,7 +103,7 @@ def export_weights(model, path: Path = WEIGHTS, card: dict | None = None) -> str
     save_file(state, str(tmp))
     os.replace(tmp, path)
     digest = sha256_file(path)
-    card_path = path.with_name(path.stem.split(".")[0] + ".json")
+    card_path = card_for(path)
     record = json.loads(card_path.read_text()) if card_path.exists() else {}
     record.update(card or {})
     record.update({"weights": path.name, "sha256": digest, "bytes": path.stat().st_size})
@@ -140,7 +150,7 @@ class Reader:
         path = Path(path)
         if not path.is_file():
             raise ReaderError(f"reader weights {path} are missing; train them with scripts/train_reader.py")
-        card_path = path.with_name(path.stem.split(".")[0] + ".json")
+        card_path = card_for(path)
         if card_path.is_file():
             expected = json.loads(card_path.read_text()).get("sha256")
             actual = sha256_file(path)

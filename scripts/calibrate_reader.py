@@ -35,7 +35,7 @@ from index.embedder import sha256_file  # noqa: E402
 from qa.answerer import Answerer, Calibration, Context  # noqa: E402
 from qa.evaluate import best_over, read_sets  # noqa: E402
 from qa.evaluate import f1 as f1_score  # noqa: E402
-from qa.reader import CARD, WEIGHTS  # noqa: E402
+from qa.reader import card_for, configured_weights  # noqa: E402
 
 WORK = ROOT / "var" / "bench"
 V2 = SHARED_DATA / "squad" / "dev-v2.0-part1.json"
@@ -77,7 +77,8 @@ def main() -> int:
     singles, _ = read_sets(SEED_SETS)
     # The margins depend only on the reader's weights and the questions: kept per weights so that trying
     # another objective or printing the curve does not ask 6,500 questions again.
-    cache = WORK / f"calibration-margins-{sha256_file(WEIGHTS)[:12]}-{len(questions)}.npz"
+    weights = configured_weights()
+    cache = WORK / f"calibration-margins-{sha256_file(weights)[:12]}-{len(questions)}.npz"
     if cache.is_file():
         saved = np.load(cache)
         squad_m, squad_f, seed_m, seed_f = saved["squad_m"], saved["squad_f"], saved["seed_m"], saved["seed_f"]
@@ -155,10 +156,11 @@ def main() -> int:
                   f"{int(((seed_p < t) & seed_answerable).sum()):22d}  "
                   f"{int(((seed_p < t) & ~seed_answerable).sum()):3d}/{int((~seed_answerable).sum())}")
     if not args.dry_run:
-        card = json.loads(CARD.read_text()) if CARD.is_file() else {}
+        card_path = card_for(weights)
+        card = json.loads(card_path.read_text()) if card_path.is_file() else {}
         card["calibration"] = result
-        CARD.write_text(json.dumps(card, indent=2) + "\n")
-        print(f"written to {CARD}")
+        card_path.write_text(json.dumps(card, indent=2) + "\n")
+        print(f"written to {card_path}")
     return 0
 
 
