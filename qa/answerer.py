@@ -29,7 +29,9 @@ from qa.batching import MicroBatcher
 from qa.dates import DateRange, date_value, question_dates
 from qa.digest import digest, summary_request
 from qa.evaluate import normalize
-from qa.reader import CARD, Reader, ReaderConfig, Span, card_for, configured_weights
+from qa.question import analyse
+from qa.reader import CARD, Reader, ReaderConfig, Reading, Span, card_for, configured_weights
+from qa.rerank import CANDIDATES, Candidate, Reranker, configured_reranker, features
 from qa.retriever import Retriever
 
 MAX_QUESTION_CHARS = 1000
@@ -71,6 +73,8 @@ class Context:
     scope: doc_ids the answer must come from (empty: the whole briefing).
     source_of: for "Who said so?", the sentence (doc_id, start, end) the previous answer came from.
     anchor: for a follow-up that goes on about the same thing ("When?"), that sentence.
+    previous: the sentence (doc_id, start, end) the conversation's last answer came from, whatever the
+        follow-up: how near a candidate lies to it is one of the reranker's features.
     history: earlier (question, answer) pairs, oldest first, for a reader that reads the conversation.
     reader_question: what the reader reads as the question when not the resolved form (the question as
         asked, read with `history`); retrieval always uses the resolved form.
@@ -80,6 +84,7 @@ class Context:
     scope: tuple[str, ...] = ()
     source_of: tuple[str, int, int] | None = None
     anchor: tuple[str, int, int] | None = None
+    previous: tuple[str, int, int] | None = None
     history: tuple[tuple[str, str], ...] = ()
     reader_question: str | None = None
 
@@ -148,7 +153,8 @@ class Piece:
 
 class Answerer:
     def __init__(self, corpus_dir: Path, index_dir: Path, model: str | None = None,
-                 reader_path: Path | None = None, read_passages: int = READ_PASSAGES) -> None:
+                 reader_path: Path | None = None, read_passages: int = READ_PASSAGES,
+                 reranker_path: Path | None = None, rerank: bool = True) -> None:
         if read_passages < 1:
             raise ValueError("read_passages must be at least 1")
         self.corpus_dir = Path(corpus_dir)
@@ -158,6 +164,9 @@ class Answerer:
         self.reader_path = Path(reader_path) if reader_path else configured_weights()
         self.read_passages = read_passages
         self.reader: Reader | None = None
+        # The reranker (qa.rerank) chooses among the reader's candidates; without one the reader's best wins.
+        chosen = Path(reranker_path) if reranker_path else configured_reranker()
+        self.reranker = Reranker.load(chosen) if rerank and chosen else None
         self.calibration = Calibration.for_weights(self.reader_path)
         self.build_report = None
         self._live: _Live | None = None
@@ -233,10 +242,13 @@ class Answerer:
                                  if not allowed else "Nothing is indexed for this article yet.")
         texts = piece_texts(index, pieces)
         reading = self.reader.reading(context.reader_question or resolved, texts,
-                                      history=history_text(context.history))
+                                      history=history_text(context.history),
+                                      nbest=CANDIDATES if self.reranker else 1)
         if not reading.spans:
             return self._abstain(index, question, resolved, pieces)
-        best, older = self._prefer_newer(live, pieces, reading.spans)
+        chosen = self._choose(index, resolved, pieces, reading, context)
+        best, older = self._prefer_newer(live, pieces, [chosen, *(s for s in reading.spans if s is not chosen
+                                                                  and s.context != chosen.context)])
         confidence = self.calibration.probability(best.margin)
         if confidence < self.calibration.abstain_below:
             return self._abstain(index, question, resolved, pieces, confidence=confidence)
@@ -244,6 +256,26 @@ class Answerer:
         if older is not None:
             self._note_older(index, answer, pieces[older.context], older)
         return answer
+
+    def _choose(self, index: LoadedIndex, resolved: str, pieces: list[Piece], reading: Reading,
+                context: Context) -> Span:
+        """The reranker's choice among the reader's candidates (qa.rerank); the reader's best without one."""
+        if self.reranker is None or len(reading.candidates) < 2:
+            return reading.spans[0]
+        candidates = self.candidates(index, pieces, reading)
+        anchor = index.sentence_at(context.previous[0], context.previous[1]) if context.previous else None
+        rows = features(index, resolved, analyse(resolved).answer_type, candidates, anchor)
+        return reading.candidates[self.reranker.choose(rows)]
+
+    @staticmethod
+    def candidates(index: LoadedIndex, pieces: list[Piece], reading: Reading) -> list[Candidate]:
+        """The reader's candidate spans placed in their documents."""
+        placed = []
+        for span in reading.candidates:
+            piece = pieces[span.context]
+            row, start, end = place_span(index, piece, span)
+            placed.append(Candidate(span.margin, piece.doc_row, row, start, max(start + 1, end), piece.rank))
+        return placed
 
     def _prefer_newer(self, live: _Live, pieces: list[Piece], spans: list[Span]) -> tuple[Span, Span | None]:
         """Between nearly equal readings from articles of different dates, the newest article's wins (a
