@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from index.annotator import ENTITY_LABELS
-from index.store import LoadedIndex
 from index.lexical import STOP_WORDS
+from index.store import LoadedIndex
 from qa.question import AnswerType
 
 RERANKER = Path(__file__).resolve().parent / "data" / "reranker.json"

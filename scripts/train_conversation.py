@@ -36,9 +36,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.coqa_data import folds, load_stories, turn_kind  # noqa: E402
+from index.embedder import sha256_file  # noqa: E402
 from qa.evaluate import f1 as f1_score  # noqa: E402
 from qa.evaluate import normalize  # noqa: E402
-from index.embedder import sha256_file  # noqa: E402
 from qa.reader import WEIGHTS, Reader, ReaderConfig, export_weights, query_text  # noqa: E402
 from scripts.train_reader import DATA, fit, windows_for  # noqa: E402
 
@@ -140,7 +140,7 @@ def coqa_items(stories: list[dict], tokenizer, window: int, own: dict[str, list[
                                  " ".join(f"{q} {a}" for q, a in history[-HISTORY_TURNS:]), window)]
             if said is not None and rng is not None:
                 if rng.random() < 0.5:
-                    earlier = [(t["question"], a) for t, a in zip(story["turns"][:number], said[:number])]
+                    earlier = [(t["question"], a) for t, a in zip(story["turns"][:number], said[:number], strict=True)]
                     past = " ".join(f"{q} {a}" for q, a in earlier[-HISTORY_TURNS:])
                 else:
                     past = ""

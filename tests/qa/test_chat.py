@@ -214,7 +214,8 @@ def test_every_follow_up_knows_where_the_previous_answer_was(service: ChatServic
     assert first.answer.kind == "answer"
     seen = []
     ask = service.answerer.ask
-    monkeypatch.setattr(service.answerer, "ask", lambda q, context=None, **kw: seen.append(context) or ask(q, context, **kw))
+    monkeypatch.setattr(service.answerer, "ask",
+                        lambda q, context=None, **kw: seen.append(context) or ask(q, context, **kw))
     service.ask("Who represented India at the Finance Ministerial?", first.conversation_id)
     cited = first.answer.citations[0]
     assert seen[0].previous == (cited.doc_id, cited.start, cited.end)
