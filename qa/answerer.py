@@ -247,8 +247,8 @@ class Answerer:
         if not reading.spans:
             return self._abstain(index, question, resolved, pieces)
         chosen = self._choose(index, resolved, pieces, reading, context)
-        best, older = self._prefer_newer(live, pieces, [chosen, *(s for s in reading.spans if s is not chosen
-                                                                  and s.context != chosen.context)])
+        best, older = self._prefer_newer(live, pieces, [chosen, *(s for s in reading.spans
+                                                                  if s.context != chosen.context)])
         confidence = self.calibration.probability(best.margin)
         if confidence < self.calibration.abstain_below:
             return self._abstain(index, question, resolved, pieces, confidence=confidence)
@@ -262,20 +262,8 @@ class Answerer:
         """The reranker's choice among the reader's candidates (qa.rerank); the reader's best without one."""
         if self.reranker is None or len(reading.candidates) < 2:
             return reading.spans[0]
-        candidates = self.candidates(index, pieces, reading)
-        anchor = index.sentence_at(context.previous[0], context.previous[1]) if context.previous else None
-        rows = features(index, resolved, analyse(resolved).answer_type, candidates, anchor)
+        _, rows = candidate_features(index, resolved, pieces, reading, context)
         return reading.candidates[self.reranker.choose(rows)]
-
-    @staticmethod
-    def candidates(index: LoadedIndex, pieces: list[Piece], reading: Reading) -> list[Candidate]:
-        """The reader's candidate spans placed in their documents."""
-        placed = []
-        for span in reading.candidates:
-            piece = pieces[span.context]
-            row, start, end = place_span(index, piece, span)
-            placed.append(Candidate(span.margin, piece.doc_row, row, start, max(start + 1, end), piece.rank))
-        return placed
 
     def _prefer_newer(self, live: _Live, pieces: list[Piece], spans: list[Span]) -> tuple[Span, Span | None]:
         """Between nearly equal readings from articles of different dates, the newest article's wins (a
@@ -403,6 +391,18 @@ class Answerer:
             message=" ".join(c.text for c in citations), confidence=1.0, kind="summary", citations=citations,
             doc_id=first.doc_id, answer_start=first.start, answer_end=first.end, answer_type="summary",
         )
+
+
+def candidate_features(index: LoadedIndex, resolved: str, pieces: list[Piece], reading: Reading,
+                       context: Context) -> tuple[list[Candidate], np.ndarray]:
+    """The reader's candidates placed in their documents, and the reranker's feature rows for them."""
+    candidates = []
+    for span in reading.candidates:
+        piece = pieces[span.context]
+        row, start, end = place_span(index, piece, span)
+        candidates.append(Candidate(span.margin, piece.doc_row, row, start, max(start + 1, end), piece.rank))
+    anchor = index.sentence_at(context.previous[0], context.previous[1]) if context.previous else None
+    return candidates, features(index, resolved, analyse(resolved).answer_type, candidates, anchor)
 
 
 def history_text(history: tuple[tuple[str, str], ...]) -> str:

@@ -252,10 +252,7 @@ class Reader:
         n = idx.size
         i, j = np.indices((n, n))
         scores = np.where((j >= i) & (j - i < max_len), scores, -np.inf).ravel()
-        if n_best == 1:
-            top = [int(np.argmax(scores))]
-        else:
-            k = min(n_best, scores.size)
-            part = np.argpartition(-scores, k - 1)[:k]
-            top = [int(f) for f in part[np.argsort(-scores[part])] if np.isfinite(scores[f])]
+        k = min(n_best, scores.size)
+        part = np.argpartition(-scores, k - 1)[:k]
+        top = [int(f) for f in part[np.argsort(-scores[part])] if np.isfinite(scores[f])]
         return [(int(idx[a]), int(idx[b]), float(scores[a * n + b])) for a, b in (divmod(f, n) for f in top)]

@@ -55,6 +55,7 @@ FEATURES: tuple[str, ...] = (
     "has_anchor", "anchor_same_sentence", "anchor_distance", "after_anchor",
     *(f"{a}*{f}" for a in ASKED for f in FOUND),
 )
+_COLUMN = {name: i for i, name in enumerate(FEATURES)}
 _WORD = re.compile(r"[\w']+")
 
 
@@ -94,7 +95,6 @@ def features(index: LoadedIndex, question: str, answer_type: AnswerType, candida
     rows = np.zeros((len(candidates), len(FEATURES)), dtype=np.float32)
     if not candidates:
         return rows
-    column = {name: i for i, name in enumerate(FEATURES)}
     question_words = {w for w in _WORD.findall(question.lower()) if w not in STOP_WORDS}
     top = max(c.margin for c in candidates)
     kind = asked(answer_type)
@@ -105,21 +105,21 @@ def features(index: LoadedIndex, question: str, answer_type: AnswerType, candida
         content = [w for w in words if w not in STOP_WORDS]
         entity, exact = found(index, c)
         row = rows[i]
-        row[column["margin"]] = c.margin / 10.0
-        row[column["behind_best"]] = (c.margin - top) / 10.0
-        row[column["log_rank"]] = np.log1p(i)
-        row[column["log_words"]] = np.log1p(len(words))
-        row[column["piece_rank"]] = min(c.piece_rank, 5) / 5.0
-        row[column["question_words"]] = (sum(w in question_words for w in content) / len(content)) if content else 1.0
-        row[column["whole_entity"]] = float(exact)
-        row[column[f"{kind}*{entity}"]] = 1.0
+        row[_COLUMN["margin"]] = c.margin / 10.0
+        row[_COLUMN["behind_best"]] = (c.margin - top) / 10.0
+        row[_COLUMN["log_rank"]] = np.log1p(i)
+        row[_COLUMN["log_words"]] = np.log1p(len(words))
+        row[_COLUMN["piece_rank"]] = min(c.piece_rank, 5) / 5.0
+        row[_COLUMN["question_words"]] = (sum(w in question_words for w in content) / len(content)) if content else 1.0
+        row[_COLUMN["whole_entity"]] = float(exact)
+        row[_COLUMN[f"{kind}*{entity}"]] = 1.0
         if anchor is not None:
-            row[column["has_anchor"]] = 1.0
+            row[_COLUMN["has_anchor"]] = 1.0
             same_doc = c.doc_row == anchor_doc
             distance = abs(c.sentence - anchor) if same_doc else ANCHOR_REACH
-            row[column["anchor_same_sentence"]] = float(same_doc and distance == 0)
-            row[column["anchor_distance"]] = min(distance, ANCHOR_REACH) / ANCHOR_REACH
-            row[column["after_anchor"]] = float(same_doc and c.sentence > anchor)
+            row[_COLUMN["anchor_same_sentence"]] = float(same_doc and distance == 0)
+            row[_COLUMN["anchor_distance"]] = min(distance, ANCHOR_REACH) / ANCHOR_REACH
+            row[_COLUMN["after_anchor"]] = float(same_doc and c.sentence > anchor)
     return rows
 
 

@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.coqa_data import folds, load_stories, turn_kind  # noqa: E402
 from index.embedder import sha256_file  # noqa: E402
+from qa.answerer import history_text  # noqa: E402
 from qa.evaluate import f1 as f1_score  # noqa: E402
 from qa.evaluate import normalize  # noqa: E402
 from qa.reader import WEIGHTS, Reader, ReaderConfig, export_weights, query_text  # noqa: E402
@@ -110,8 +111,7 @@ def own_answers(stories: list[dict], weights: Path, cache_dir: Path, window: int
         said: list[str] = []
         history: list[tuple[str, str]] = []
         for turn in story["turns"]:
-            past = " ".join(f"{q} {a}" for q, a in history[-HISTORY_TURNS:])
-            reading = reader.reading(turn["question"], [story["story"]], past)
+            reading = reader.reading(turn["question"], [story["story"]], history_text(tuple(history[-HISTORY_TURNS:])))
             best = reading.spans[0] if reading.spans else None
             answer = story["story"][best.start:best.end] if best else ""
             said.append(answer)
@@ -136,12 +136,11 @@ def coqa_items(stories: list[dict], tokenizer, window: int, own: dict[str, list[
         history: list[tuple[str, str]] = []
         for number, turn in enumerate(story["turns"]):
             kind = turn_kind(turn["answer"])
-            firsts = [query_text(tokenizer, turn["question"],
-                                 " ".join(f"{q} {a}" for q, a in history[-HISTORY_TURNS:]), window)]
+            firsts = [query_text(tokenizer, turn["question"], history_text(tuple(history[-HISTORY_TURNS:])), window)]
             if said is not None and rng is not None:
                 if rng.random() < 0.5:
                     earlier = [(t["question"], a) for t, a in zip(story["turns"][:number], said[:number], strict=True)]
-                    past = " ".join(f"{q} {a}" for q, a in earlier[-HISTORY_TURNS:])
+                    past = history_text(tuple(earlier[-HISTORY_TURNS:]))
                 else:
                     past = ""
                 firsts.append(query_text(tokenizer, turn["question"], past, window))

@@ -29,10 +29,9 @@ sys.path.insert(0, str(ROOT))
 from bench.coqa_data import folds  # noqa: E402
 from bench.coqa_eval import COQA_FILE, SOURCES, gold_kind, read_stories, write_corpus  # noqa: E402
 from index.embedder import sha256_file  # noqa: E402
-from qa.answerer import Answerer  # noqa: E402
+from qa.answerer import Answerer, candidate_features  # noqa: E402
 from qa.evaluate import f1  # noqa: E402
-from qa.question import analyse  # noqa: E402
-from qa.rerank import CANDIDATES, FEATURES, RERANKER, Reranker, features  # noqa: E402
+from qa.rerank import CANDIDATES, FEATURES, RERANKER, Reranker  # noqa: E402
 
 POSITIVE_F1 = 0.5
 
@@ -47,9 +46,7 @@ class Recording(Answerer):
 
     def _choose(self, index, resolved, pieces, reading, context):  # type: ignore[no-untyped-def]
         if self.gold is not None and len(reading.candidates) > 1:
-            candidates = self.candidates(index, pieces, reading)
-            anchor = index.sentence_at(context.previous[0], context.previous[1]) if context.previous else None
-            rows = features(index, resolved, analyse(resolved).answer_type, candidates, anchor)
+            candidates, rows = candidate_features(index, resolved, pieces, reading, context)
             scores = np.array([f1(index.documents[c.doc_row].text[c.start:c.end], self.gold) for c in candidates])
             self.records.append((self.story, rows, scores))
         return reading.spans[0]
@@ -58,6 +55,7 @@ class Recording(Answerer):
 def collect(stories, work: Path) -> list[tuple[str, np.ndarray, np.ndarray]]:
     from qa.chat import ChatService
     from qa.history import ConversationStore
+
     doc_ids = write_corpus(stories, work / "corpus")
     answerer = Recording(work / "corpus", work / "index", rerank=False)
     answerer.records = []
