@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import tempfile
 import time
@@ -225,7 +226,8 @@ def run_coqa(
                 tally.span_em.append(float(said is not None and normalize(said) == normalize(gold)))
                 tally.span_abstained += said is None
             TURNS.append({"id": f"{story.id}#{number}", "kind": kind, "f1": round(score, 4),
-                          "answered": said is not None, "confidence": round(float(answer.confidence), 4)})
+                          "answered": said is not None, "confidence": round(float(answer.confidence), 4),
+                          "margin": round(margin_of(service, answer.confidence), 4)})
             if score < 1.0:
                 misses.append(Miss(story.id, story.source, number, question, answer.resolved_question, said, gold,
                                    kind, round(score, 3), round(float(answer.confidence), 3), broken))
@@ -233,6 +235,13 @@ def run_coqa(
 
 
 TURNS: list[dict[str, Any]] = []  # every scored turn, for --turns-json
+
+
+def margin_of(service: Any, confidence: float) -> float:
+    """The reader's margin behind a confidence (the calibration inverted), so a threshold can be refitted."""
+    c = service.answerer.calibration
+    p = min(max(float(confidence), 1e-9), 1 - 1e-9)
+    return (math.log(p / (1 - p)) - c.intercept) / c.slope
 
 
 def merge(tallies: Iterable[Tally]) -> Tally:
@@ -283,8 +292,13 @@ def main(argv: list[str] | None = None) -> int:
                     help="what the reader reads for a follow-up (default: the product's, qa.chat)")
     ap.add_argument("--no-abstain", action="store_true",
                     help="always answer (to see the reader's reach, and to choose a threshold with --turns-json)")
-    ap.add_argument("--turns-json", type=Path, help="write every scored turn (kind, F1, confidence) here")
+    ap.add_argument("--turns-json", type=Path,
+                    help="write every scored turn (kind, F1, confidence, reader margin) here, with the "
+                         "reader's sha256, to refit a threshold offline")
     ap.add_argument("--no-seed-sets", action="store_true", help="skip the malformed-rewrite count on the seed sets")
+    ap.add_argument("--fold", choices=["all", "heldout", "train"], default="all",
+                    help="only the stories of this fold (bench/coqa_data.py; e.g. the held-out non-CNN stories "
+                         "to fit a threshold on, apart from the CNN ones measured)")
     args = ap.parse_args(argv)
 
     sources = SOURCES if args.source == "all" else tuple(s.strip() for s in args.source.split(","))
@@ -293,7 +307,10 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown source(s) {unknown}; choose among {', '.join(SOURCES)} or 'all'")
     if args.limit is not None and args.limit < 1:
         ap.error("--limit must be at least 1")
+    fold_of = folds([{"id": s.id, "source": s.source} for s in read_stories(args.data, SOURCES, None)])
     stories = read_stories(args.data, sources, args.limit)
+    if args.fold != "all":
+        stories = [s for s in stories if fold_of[s.id] == args.fold]
     if not stories:
         ap.error("no story matches")
 
@@ -301,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     from qa.chat import ChatService
     from qa.history import ConversationStore
 
-    selection = f"{'-'.join(sources)}-{args.limit or 'all'}"
+    selection = f"{'-'.join(sources)}-{args.limit or 'all'}" + ("" if args.fold == "all" else f"-{args.fold}")
     corpus_dir, index_dir = args.work / selection / "corpus", args.work / selection / "index"
     doc_ids = write_corpus(stories, corpus_dir)
     started = time.perf_counter()
@@ -330,7 +347,6 @@ def main(argv: list[str] | None = None) -> int:
 
     # Stories by source, and by fold (bench/coqa_data.py: the stories scripts/train_conversation.py trained
     # on, and those held out from it: every CNN story and one in five of the others).
-    fold_of = folds([{"id": s.id, "source": s.source} for s in read_stories(args.data, SOURCES, None)])
     by_source: dict[str, list[Tally]] = defaultdict(list)
     by_fold: dict[str, list[Tally]] = defaultdict(list)
     for key, t in tallies.items():
@@ -339,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
         by_fold[fold_of.get(story_id, "heldout")].append(t)
     overall = merge(tallies.values())
     report = {
-        "data": str(args.data), "sources": list(sources), "limit": args.limit,
+        "data": str(args.data), "sources": list(sources), "limit": args.limit, "fold": args.fold,
         "index_seconds": round(index_seconds, 1), "seconds": round(seconds, 1),
         "ms_per_turn": round(seconds / max(1, overall.turns) * 1000, 1),
         "overall": overall.summary(), "by_source": {s: merge(t).summary() for s, t in sorted(by_source.items())},
@@ -348,13 +364,18 @@ def main(argv: list[str] | None = None) -> int:
         "malformed": broken_rewrites, "seed_sets": seed, "misses": [asdict(m) for m in misses],
     }
     if args.turns_json:
-        args.turns_json.write_text(json.dumps(TURNS) + "\n")
+        from index.embedder import sha256_file
+        from qa.reader import configured_weights
+
+        kept = {"reader_sha256": sha256_file(configured_weights()), "form": service_form,
+                "abstaining": not args.no_abstain, "turns": TURNS}
+        args.turns_json.write_text(json.dumps(kept) + "\n")
     if args.misses_json:
         args.misses_json.write_text(json.dumps(report["misses"], indent=2, ensure_ascii=False) + "\n")
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return 0
-    print(f"CoQA {args.data.name}: sources {', '.join(sources)}, limit {args.limit or 'none'}; "
+    print(f"CoQA {args.data.name}: sources {', '.join(sources)}, limit {args.limit or 'none'}, fold {args.fold}; "
           f"index {index_seconds:.1f}s, asking {seconds:.1f}s ({report['ms_per_turn']} ms/turn)")
     print(f"follow-up form: {service_form}")
     for name, summary in [("overall", report["overall"]), *report["by_source"].items(), *report["by_fold"].items()]:

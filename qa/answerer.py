@@ -29,9 +29,7 @@ from qa.batching import MicroBatcher
 from qa.dates import DateRange, date_value, question_dates
 from qa.digest import digest, summary_request
 from qa.evaluate import normalize
-from qa.question import analyse
-from qa.reader import CARD, Reader, ReaderConfig, Reading, Span, card_for, configured_weights
-from qa.rerank import CANDIDATES, Candidate, Reranker, configured_reranker, features
+from qa.reader import CARD, Reader, ReaderConfig, Span, card_for, configured_weights
 from qa.retriever import Retriever
 
 MAX_QUESTION_CHARS = 1000
@@ -73,8 +71,6 @@ class Context:
     scope: doc_ids the answer must come from (empty: the whole briefing).
     source_of: for "Who said so?", the sentence (doc_id, start, end) the previous answer came from.
     anchor: for a follow-up that goes on about the same thing ("When?"), that sentence.
-    previous: the sentence (doc_id, start, end) the conversation's last answer came from, whatever the
-        follow-up: how near a candidate lies to it is one of the reranker's features.
     history: earlier (question, answer) pairs, oldest first, for a reader that reads the conversation.
     reader_question: what the reader reads as the question when not the resolved form (the question as
         asked, read with `history`); retrieval always uses the resolved form.
@@ -84,7 +80,6 @@ class Context:
     scope: tuple[str, ...] = ()
     source_of: tuple[str, int, int] | None = None
     anchor: tuple[str, int, int] | None = None
-    previous: tuple[str, int, int] | None = None
     history: tuple[tuple[str, str], ...] = ()
     reader_question: str | None = None
 
@@ -153,8 +148,7 @@ class Piece:
 
 class Answerer:
     def __init__(self, corpus_dir: Path, index_dir: Path, model: str | None = None,
-                 reader_path: Path | None = None, read_passages: int = READ_PASSAGES,
-                 reranker_path: Path | None = None, rerank: bool = True) -> None:
+                 reader_path: Path | None = None, read_passages: int = READ_PASSAGES) -> None:
         if read_passages < 1:
             raise ValueError("read_passages must be at least 1")
         self.corpus_dir = Path(corpus_dir)
@@ -164,9 +158,6 @@ class Answerer:
         self.reader_path = Path(reader_path) if reader_path else configured_weights()
         self.read_passages = read_passages
         self.reader: Reader | None = None
-        # The reranker (qa.rerank) chooses among the reader's candidates; without one the reader's best wins.
-        chosen = Path(reranker_path) if reranker_path else configured_reranker()
-        self.reranker = Reranker.load(chosen) if rerank and chosen else None
         self.calibration = Calibration.for_weights(self.reader_path)
         self.build_report = None
         self._live: _Live | None = None
@@ -242,13 +233,10 @@ class Answerer:
                                  if not allowed else "Nothing is indexed for this article yet.")
         texts = piece_texts(index, pieces)
         reading = self.reader.reading(context.reader_question or resolved, texts,
-                                      history=history_text(context.history),
-                                      nbest=CANDIDATES if self.reranker else 1)
+                                      history=history_text(context.history))
         if not reading.spans:
             return self._abstain(index, question, resolved, pieces)
-        chosen = self._choose(index, resolved, pieces, reading, context)
-        best, older = self._prefer_newer(live, pieces, [chosen, *(s for s in reading.spans
-                                                                  if s.context != chosen.context)])
+        best, older = self._prefer_newer(live, pieces, reading.spans)
         confidence = self.calibration.probability(best.margin)
         if confidence < self.calibration.abstain_below:
             return self._abstain(index, question, resolved, pieces, confidence=confidence)
@@ -256,14 +244,6 @@ class Answerer:
         if older is not None:
             self._note_older(index, answer, pieces[older.context], older)
         return answer
-
-    def _choose(self, index: LoadedIndex, resolved: str, pieces: list[Piece], reading: Reading,
-                context: Context) -> Span:
-        """The reranker's choice among the reader's candidates (qa.rerank); the reader's best without one."""
-        if self.reranker is None or len(reading.candidates) < 2:
-            return reading.spans[0]
-        _, rows = candidate_features(index, resolved, pieces, reading, context)
-        return reading.candidates[self.reranker.choose(rows)]
 
     def _prefer_newer(self, live: _Live, pieces: list[Piece], spans: list[Span]) -> tuple[Span, Span | None]:
         """Between nearly equal readings from articles of different dates, the newest article's wins (a
@@ -391,18 +371,6 @@ class Answerer:
             message=" ".join(c.text for c in citations), confidence=1.0, kind="summary", citations=citations,
             doc_id=first.doc_id, answer_start=first.start, answer_end=first.end, answer_type="summary",
         )
-
-
-def candidate_features(index: LoadedIndex, resolved: str, pieces: list[Piece], reading: Reading,
-                       context: Context) -> tuple[list[Candidate], np.ndarray]:
-    """The reader's candidates placed in their documents, and the reranker's feature rows for them."""
-    candidates = []
-    for span in reading.candidates:
-        piece = pieces[span.context]
-        row, start, end = place_span(index, piece, span)
-        candidates.append(Candidate(span.margin, piece.doc_row, row, start, max(start + 1, end), piece.rank))
-    anchor = index.sentence_at(context.previous[0], context.previous[1]) if context.previous else None
-    return candidates, features(index, resolved, analyse(resolved).answer_type, candidates, anchor)
 
 
 def history_text(history: tuple[tuple[str, str], ...]) -> str:

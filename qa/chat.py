@@ -144,7 +144,6 @@ class ChatService:
             elif resolution.rule in ANCHORED_RULES and answered[-1].payload.get("kind") == "answer":
                 anchor = last_answer
         last_doc = next((t.payload.get("doc_id") for t in reversed(answered) if t.payload.get("doc_id")), None)
-        previous = _cited(answered[-1]) if answered else None
         history: tuple[tuple[str, str], ...] = ()
         reader_question = None
         if answered and self.followup_form != "rewrite":
@@ -152,9 +151,8 @@ class ChatService:
             history = tuple((t.question, t.answer or "") for t in answered[-READER_TURNS:])
             if self.followup_form == "history":
                 reader_question = question
-        context = Context(doc_id=last_doc, scope=scope, source_of=source_of, anchor=anchor, previous=previous,
-                          history=history,
-                          reader_question=reader_question)
+        context = Context(doc_id=last_doc, scope=scope, source_of=source_of, anchor=anchor,
+                          history=history, reader_question=reader_question)
         return self.answerer.ask(question, context, resolved=resolved)
 
 

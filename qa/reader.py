@@ -75,9 +75,6 @@ class Reading:
 
     spans: list[Span] = field(default_factory=list)
     null_score: float = 0.0
-    # With `nbest` > 1: the best `nbest` spans over all windows and contexts (one per distinct place), best
-    # first, for a reranker to choose among (qa.rerank).
-    candidates: list[Span] = field(default_factory=list)
 
 
 def load_base_encoder():
@@ -187,12 +184,11 @@ class Reader:
         """The best span of each context, best first (at most `top_k`)."""
         return self.reading(question, contexts).spans[:top_k]
 
-    def reading(self, question: str, contexts: list[str], history: str = "", nbest: int = 1) -> Reading:
+    def reading(self, question: str, contexts: list[str], history: str = "") -> Reading:
         """Read every context in one batch; the best span per context, best first.
 
         `history` (earlier questions and answers of a conversation) goes before the question, in the
-        first segment, and is cut from the left when the window is short of room. With `nbest` > 1 the
-        reading also lists that many candidate spans over all contexts.
+        first segment, and is cut from the left when the window is short of room.
         """
         if not contexts:
             return Reading()
@@ -219,40 +215,35 @@ class Reader:
         starts = out.start_logits.float().numpy()
         ends = out.end_logits.float().numpy()
         best: dict[int, Span] = {}
-        places: dict[tuple[int, int, int], Span] = {}
         null = float("inf")
         for w in range(starts.shape[0]):
             seq = encoded.sequence_ids(w)
             ctx = np.array([s == 1 for s in seq])
             window_null = float(starts[w, 0] + ends[w, 0])
             null = min(null, window_null)
+            span = self._best_span(starts[w], ends[w], ctx, config.max_answer_tokens)
+            if span is None:
+                continue
+            s, e, score = span
             c = sample[w]
-            for rank, (s, e, score) in enumerate(self._best_spans(starts[w], ends[w], ctx, config.max_answer_tokens,
-                                                                  max(1, nbest))):
-                candidate = Span(c, int(offsets[w][s][0]), int(offsets[w][e][1]), score, window_null, w)
-                if rank == 0 and (c not in best or candidate.margin > best[c].margin):
-                    best[c] = candidate
-                place = (c, candidate.start, candidate.end)
-                if nbest > 1 and (place not in places or candidate.margin > places[place].margin):
-                    places[place] = candidate
+            candidate = Span(c, int(offsets[w][s][0]), int(offsets[w][e][1]), score, window_null, w)
+            if c not in best or candidate.margin > best[c].margin:
+                best[c] = candidate
         spans = sorted(best.values(), key=lambda sp: sp.margin, reverse=True)
-        candidates = sorted(places.values(), key=lambda sp: sp.margin, reverse=True)[:nbest]
-        return Reading(spans, null if null != float("inf") else 0.0, candidates)
+        return Reading(spans, null if null != float("inf") else 0.0)
 
     @staticmethod
-    def _best_spans(start: np.ndarray, end: np.ndarray, ctx: np.ndarray, max_len: int,
-                    n_best: int = 1) -> list[tuple[int, int, float]]:
-        """The `n_best` highest start[i] + end[j] over context tokens with i <= j < i + max_len, best first."""
+    def _best_span(start: np.ndarray, end: np.ndarray, ctx: np.ndarray, max_len: int) -> tuple[int, int, float] | None:
+        """argmax of start[i] + end[j] over context tokens with i <= j < i + max_len."""
         idx = np.flatnonzero(ctx)
         if idx.size == 0:
-            return []
+            return None
         s = start[idx]
         e = end[idx]
         scores = s[:, None] + e[None, :]
         n = idx.size
         i, j = np.indices((n, n))
-        scores = np.where((j >= i) & (j - i < max_len), scores, -np.inf).ravel()
-        k = min(n_best, scores.size)
-        part = np.argpartition(-scores, k - 1)[:k]
-        top = [int(f) for f in part[np.argsort(-scores[part])] if np.isfinite(scores[f])]
-        return [(int(idx[a]), int(idx[b]), float(scores[a * n + b])) for a, b in (divmod(f, n) for f in top)]
+        scores = np.where((j >= i) & (j - i < max_len), scores, -np.inf)
+        flat = int(np.argmax(scores))
+        a, b = divmod(flat, n)
+        return int(idx[a]), int(idx[b]), float(scores[a, b])

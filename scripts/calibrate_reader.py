@@ -36,7 +36,6 @@ from qa.answerer import Answerer, Calibration, Context  # noqa: E402
 from qa.evaluate import best_over, read_sets  # noqa: E402
 from qa.evaluate import f1 as f1_score  # noqa: E402
 from qa.reader import card_for, configured_weights  # noqa: E402
-from qa.rerank import configured_reranker  # noqa: E402
 
 WORK = ROOT / "var" / "bench"
 V2 = SHARED_DATA / "squad" / "dev-v2.0-part1.json"
@@ -79,10 +78,7 @@ def main() -> int:
     # The margins depend only on the reader's weights and the questions: kept per weights so that trying
     # another objective or printing the curve does not ask 6,500 questions again.
     weights = configured_weights()
-    # The answers (so their F1) also depend on the reranker's choice among the reader's candidates.
-    reranker = configured_reranker()
-    chooser = f"-{sha256_file(reranker)[:8]}" if reranker and reranker.is_file() else ""
-    cache = WORK / f"calibration-margins-{sha256_file(weights)[:12]}{chooser}-{len(questions)}.npz"
+    cache = WORK / f"calibration-margins-{sha256_file(weights)[:12]}-{len(questions)}.npz"
     if cache.is_file():
         saved = np.load(cache)
         squad_m, squad_f, seed_m, seed_f = saved["squad_m"], saved["squad_f"], saved["seed_m"], saved["seed_f"]

@@ -205,19 +205,3 @@ def test_example_questions_follow_a_swapped_index(answerer, tmp_path: Path, sing
     other.swap(answerer.index)
     assert any("Marco Rubio" in q or "Mike Rogers" in q for q in chat.examples)
     assert not any("Merkel" in q or "Macron" in q for q in chat.examples)
-
-
-def test_every_follow_up_knows_where_the_previous_answer_was(service: ChatService, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """The reranker weighs a candidate's distance from the previous answer's sentence, so the chat passes
-    that sentence for any follow-up, not only one with a pronoun to resolve."""
-    first = service.ask("Who convened the Critical Minerals Ministerial?")
-    assert first.answer.kind == "answer"
-    seen = []
-    ask = service.answerer.ask
-    monkeypatch.setattr(service.answerer, "ask",
-                        lambda q, context=None, **kw: seen.append(context) or ask(q, context, **kw))
-    service.ask("Who represented India at the Finance Ministerial?", first.conversation_id)
-    cited = first.answer.citations[0]
-    assert seen[0].previous == (cited.doc_id, cited.start, cited.end)
-    service.ask("Who convened the Critical Minerals Ministerial?")  # a new conversation: nothing before
-    assert seen[1].previous is None

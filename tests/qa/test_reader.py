@@ -111,13 +111,3 @@ def test_other_weights_bring_their_own_calibration_or_the_shipped_one(tmp_path: 
     card["calibration"] = {"slope": 1.0, "intercept": 0.0, "abstain_below": 0.5}
     (tmp_path / "other.json").write_text(json.dumps(card))
     assert Answerer(tmp_path / "corpus", tmp_path / "index").calibration == Calibration(1.0, 0.0, 0.5)
-
-
-def test_nbest_lists_distinct_places_best_first(reader: Reader) -> None:
-    question = "Who convened the Critical Minerals Ministerial?"
-    reading = reader.reading(question, [PASSAGE, "Ministers met in Paris on Monday."], nbest=5)
-    assert reading.candidates[0] == reading.spans[0]
-    places = [(c.context, c.start, c.end) for c in reading.candidates]
-    assert len(places) == len(set(places)) == 5
-    assert [c.margin for c in reading.candidates] == sorted((c.margin for c in reading.candidates), reverse=True)
-    assert reader.reading(question, [PASSAGE]).candidates == []  # only asked for
