@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import tempfile
 import time
@@ -227,7 +226,7 @@ def run_coqa(
                 tally.span_abstained += said is None
             TURNS.append({"id": f"{story.id}#{number}", "kind": kind, "f1": round(score, 4),
                           "answered": said is not None, "confidence": round(float(answer.confidence), 4),
-                          "margin": round(margin_of(service, answer.confidence), 4)})
+                          "margin": round(service.answerer.calibration.margin(answer.confidence), 4)})
             if score < 1.0:
                 misses.append(Miss(story.id, story.source, number, question, answer.resolved_question, said, gold,
                                    kind, round(score, 3), round(float(answer.confidence), 3), broken))
@@ -235,13 +234,6 @@ def run_coqa(
 
 
 TURNS: list[dict[str, Any]] = []  # every scored turn, for --turns-json
-
-
-def margin_of(service: Any, confidence: float) -> float:
-    """The reader's margin behind a confidence (the calibration inverted), so a threshold can be refitted."""
-    c = service.answerer.calibration
-    p = min(max(float(confidence), 1e-9), 1 - 1e-9)
-    return (math.log(p / (1 - p)) - c.intercept) / c.slope
 
 
 def merge(tallies: Iterable[Tally]) -> Tally:

@@ -94,6 +94,11 @@ class Calibration:
         z = self.slope * margin + self.intercept
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
+    def margin(self, probability: float) -> float:
+        """The reader's margin behind a probability (`probability` inverted), to refit a threshold offline."""
+        p = min(max(float(probability), 1e-9), 1 - 1e-9)
+        return (math.log(p / (1 - p)) - self.intercept) / self.slope
+
     @classmethod
     def load(cls, path: Path = CARD) -> Calibration:
         values = dict(DEFAULT_CALIBRATION)

@@ -138,7 +138,8 @@ class ChatService:
             # A rewrite is shown ("Understood as ..."), so a malformed one is dropped for the question as
             # asked; the reader still reads the earlier turns.
             resolved = question if malformed(question, resolution.resolved) else resolution.resolved
-            last_answer = _cited(answered[-1])
+            cited = answered[-1].payload.get("citations") or []
+            last_answer = (cited[0]["doc_id"], int(cited[0]["start"]), int(cited[0]["end"])) if cited else None
             if resolution.rule == "source":
                 source_of = last_answer
             elif resolution.rule in ANCHORED_RULES and answered[-1].payload.get("kind") == "answer":
@@ -151,20 +152,14 @@ class ChatService:
             history = tuple((t.question, t.answer or "") for t in answered[-READER_TURNS:])
             if self.followup_form == "history":
                 reader_question = question
-        context = Context(doc_id=last_doc, scope=scope, source_of=source_of, anchor=anchor,
-                          history=history, reader_question=reader_question)
+        context = Context(doc_id=last_doc, scope=scope, source_of=source_of, anchor=anchor, history=history,
+                          reader_question=reader_question)
         return self.answerer.ask(question, context, resolved=resolved)
 
 
 def _dedupe(doc_ids: Sequence[str]) -> tuple[str, ...]:
     """The ids in the order given, each once."""
     return tuple(dict.fromkeys(doc_ids))
-
-
-def _cited(turn: StoredTurn) -> tuple[str, int, int] | None:
-    """The sentence (doc_id, start, end) the turn's answer cites first, if it cites one."""
-    cited = turn.payload.get("citations") or []
-    return (cited[0]["doc_id"], int(cited[0]["start"]), int(cited[0]["end"])) if cited else None
 
 
 def _memory(turn: StoredTurn) -> TurnMemory:
