@@ -205,3 +205,29 @@ def test_example_questions_follow_a_swapped_index(answerer, tmp_path: Path, sing
     other.swap(answerer.index)
     assert any("Marco Rubio" in q or "Mike Rogers" in q for q in chat.examples)
     assert not any("Merkel" in q or "Macron" in q for q in chat.examples)
+
+
+@pytest.mark.parametrize(("form", "reads_history"), [("history", True), ("rewrite+history", True), ("rewrite", False)])
+def test_a_follow_up_hands_the_reader_the_earlier_turns_and_where_their_answers_lie(
+    answerer, db_path: Path, monkeypatch, form: str, reads_history: bool,  # type: ignore[no-untyped-def]
+) -> None:
+    """The forms that read the conversation get its last turns and the places their answers were quoted
+    from (for a reader taught to mark them); the rewrite form reads the rewritten question alone."""
+    seen = []
+    ask = answerer.ask
+
+    def spy(question, context=None, resolved=None, question_vector=None):  # type: ignore[no-untyped-def]
+        seen.append(context)
+        return ask(question, context, resolved=resolved, question_vector=question_vector)
+
+    monkeypatch.setattr(answerer, "ask", spy)
+    service = ChatService(answerer, ConversationStore(db_path), followup_form=form)
+    first = service.ask("When will the Critical Minerals Ministerial be held?")
+    assert first.answer.kind == "answer"
+    service.ask("Who convened it?", first.conversation_id)
+    context = seen[-1]
+    if reads_history:
+        assert context.history == ((first.answer.question, first.answer.answer),)
+        assert context.marks == ((first.answer.doc_id, first.answer.answer_start, first.answer.answer_end),)
+    else:
+        assert context.history == () and context.marks == ()
