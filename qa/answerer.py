@@ -74,7 +74,6 @@ class Context:
     history: earlier (question, answer) pairs, oldest first, for a reader that reads the conversation.
     reader_question: what the reader reads as the question when not the resolved form (the question as
         asked, read with `history`); retrieval always uses the resolved form.
-    marks: where the answers of `history` lie, (doc_id, start, end), for a reader that marks them.
     """
 
     doc_id: str | None = None
@@ -83,7 +82,6 @@ class Context:
     anchor: tuple[str, int, int] | None = None
     history: tuple[tuple[str, str], ...] = ()
     reader_question: str | None = None
-    marks: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -240,8 +238,7 @@ class Answerer:
                                  if not allowed else "Nothing is indexed for this article yet.")
         texts = piece_texts(index, pieces)
         reading = self.reader.reading(context.reader_question or resolved, texts,
-                                      history=history_text(context.history),
-                                      marks=piece_marks(index, pieces, context.marks))
+                                      history=history_text(context.history))
         if not reading.spans:
             return self._abstain(index, question, resolved, pieces)
         best, older = self._prefer_newer(live, pieces, reading.spans)
@@ -409,19 +406,6 @@ def merge_pieces(index: LoadedIndex, passage_rows: list[int]) -> list[Piece]:
             pieces.append(Piece(doc, start, stop, first, end, rank))
     pieces.sort(key=lambda p: p.rank)
     return pieces
-
-
-def piece_marks(index: LoadedIndex, pieces: list[Piece],
-                marks: tuple[tuple[str, int, int], ...]) -> list[list[tuple[int, int]]] | None:
-    """Each piece's share of the earlier answers `marks` (doc_id, start, end), in the piece's own offsets."""
-    if not marks:
-        return None
-    out = []
-    for piece in pieces:
-        doc_id = index.documents[piece.doc_row].doc_id
-        out.append([(max(s, piece.start) - piece.start, min(e, piece.end) - piece.start)
-                    for d, s, e in marks if d == doc_id and s < piece.end and e > piece.start])
-    return out
 
 
 def piece_texts(index: LoadedIndex, pieces: list[Piece]) -> list[str]:

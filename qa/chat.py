@@ -146,31 +146,20 @@ class ChatService:
                 anchor = last_answer
         last_doc = next((t.payload.get("doc_id") for t in reversed(answered) if t.payload.get("doc_id")), None)
         history: tuple[tuple[str, str], ...] = ()
-        marks: tuple[tuple[str, int, int], ...] = ()
         reader_question = None
         if answered and self.followup_form != "rewrite":
-            # The reader reads the last turns as CoQA readers do (scripts/train_conversation.py), and, if
-            # it was taught to, sees where their answers lie in the text.
+            # The reader reads the last turns as CoQA readers do (scripts/train_conversation.py).
             history = tuple((t.question, t.answer or "") for t in answered[-READER_TURNS:])
-            marks = tuple(m for t in answered[-READER_TURNS:] if (m := _answered_at(t)))
             if self.followup_form == "history":
                 reader_question = question
         context = Context(doc_id=last_doc, scope=scope, source_of=source_of, anchor=anchor, history=history,
-                          reader_question=reader_question, marks=marks)
+                          reader_question=reader_question)
         return self.answerer.ask(question, context, resolved=resolved)
 
 
 def _dedupe(doc_ids: Sequence[str]) -> tuple[str, ...]:
     """The ids in the order given, each once."""
     return tuple(dict.fromkeys(doc_ids))
-
-
-def _answered_at(turn: StoredTurn) -> tuple[str, int, int] | None:
-    """(doc_id, start, end) of the turn's answer, if it quoted one."""
-    cited = turn.payload.get("citations") or []
-    if turn.payload.get("kind") != "answer" or not cited or cited[0].get("answer_start") is None:
-        return None
-    return cited[0]["doc_id"], int(cited[0]["answer_start"]), int(cited[0]["answer_end"])
 
 
 def _memory(turn: StoredTurn) -> TurnMemory:

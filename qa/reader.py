@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import warnings
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,10 +37,6 @@ def card_for(weights: Path) -> Path:
     """The JSON card beside a weights file (sha256, settings, calibration): reader.safetensors -> reader.json."""
     return weights.with_name(weights.stem.split(".")[0] + ".json")
 FROZEN = "bert.embeddings.word_embeddings.weight"
-TOKEN_TYPES = "bert.embeddings.token_type_embeddings.weight"
-# Token types: 0 the first segment (history and question), 1 the passage, MARKED a passage token inside an
-# earlier answer of the conversation, for a reader trained with them (scripts/train_conversation.py --mark).
-MARKED = 2
 
 
 class ReaderError(RuntimeError):
@@ -135,34 +130,6 @@ def query_text(tokenizer, question: str, history: str, window: int) -> str:
     return f"{tokenizer.decode(ids)} [SEP] {question}"
 
 
-def mark_tokens(types, encoded, offsets: list, marks: Sequence[Sequence[tuple[int, int]]]) -> None:
-    """Set MARKED on the passage tokens of window w that overlap a character range of marks[w] (in place;
-    `types` is a tensor or a list of lists; `encoded` the tokenizer's output, for its sequence ids)."""
-    for w, ranges in enumerate(marks):
-        if not ranges:
-            continue
-        for i, seq in enumerate(encoded.sequence_ids(w)):
-            if seq != 1:
-                continue
-            a, b = offsets[w][i]
-            if any(a < end and start < b for start, end in ranges):
-                types[w][i] = MARKED
-
-
-def add_marked_type(model) -> None:
-    """Give the encoder the MARKED token type, starting as a copy of the passage type, so the reader reads
-    exactly as before until training teaches it what a marked token means (scripts/train_conversation.py)."""
-    old = model.bert.embeddings.token_type_embeddings
-    if old.num_embeddings > MARKED:
-        return
-    grown = torch.nn.Embedding(MARKED + 1, old.embedding_dim)
-    with torch.no_grad():
-        grown.weight[: old.num_embeddings] = old.weight
-        grown.weight[MARKED] = old.weight[1]
-    model.bert.embeddings.token_type_embeddings = grown
-    model.config.type_vocab_size = MARKED + 1
-
-
 class Reader:
     """Reads a question against contexts in one batch of windows and returns the best spans."""
 
@@ -191,16 +158,12 @@ class Reader:
                 raise ReaderError(f"{path} has sha256 {actual}, expected {expected} ({card_path.name})")
         base = packaged_model_dir()
         model_config = AutoConfig.from_pretrained(str(base))
+        model = AutoModelForQuestionAnswering.from_config(model_config)
         with safe_open(str(base / "model.safetensors"), framework="pt") as packaged:
             if "embeddings.word_embeddings.weight" not in packaged.keys():
                 raise ReaderError(f"{base} holds no word embeddings")
             word = packaged.get_tensor("embeddings.word_embeddings.weight").to(torch.float32)
         state = {k: v.to(torch.float32) for k, v in load_file(str(path)).items()}
-        types = state.get(TOKEN_TYPES)
-        if types is not None:
-            # A reader taught to see where the earlier answers lie has a third token type (MARKED).
-            model_config.type_vocab_size = int(types.shape[0])
-        model = AutoModelForQuestionAnswering.from_config(model_config)
         missing, unexpected = model.load_state_dict(state, strict=False)
         missing = [m for m in missing if not m.endswith("position_ids") and m != FROZEN]
         if missing or unexpected:
@@ -221,19 +184,11 @@ class Reader:
         """The best span of each context, best first (at most `top_k`)."""
         return self.reading(question, contexts).spans[:top_k]
 
-    @property
-    def marks_answers(self) -> bool:
-        """Whether this reader was taught the MARKED token type (where earlier answers lie in the passage)."""
-        return int(self.model.config.type_vocab_size) > MARKED
-
-    def reading(self, question: str, contexts: list[str], history: str = "",
-                marks: Sequence[Sequence[tuple[int, int]]] | None = None) -> Reading:
+    def reading(self, question: str, contexts: list[str], history: str = "") -> Reading:
         """Read every context in one batch; the best span per context, best first.
 
         `history` (earlier questions and answers of a conversation) goes before the question, in the
-        first segment, and is cut from the left when the window is short of room. `marks[c]` holds the
-        character ranges of context `c` that earlier turns answered with; a reader that marks answers
-        reads their tokens as MARKED (CoQA and QuAC readers' "history answer embedding"), others ignore them.
+        first segment, and is cut from the left when the window is short of room.
         """
         if not contexts:
             return Reading()
@@ -252,9 +207,6 @@ class Reader:
         )
         sample = encoded.pop("overflow_to_sample_mapping").tolist()
         offsets = encoded.pop("offset_mapping").tolist()
-        if marks and self.marks_answers:
-            per_window = [marks[c] if c < len(marks) else () for c in sample]
-            mark_tokens(encoded["token_type_ids"], encoded, offsets, per_window)
         with torch.inference_mode():
             if config.threads:
                 torch.set_num_threads(config.threads)

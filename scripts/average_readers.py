@@ -22,18 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from index.embedder import sha256_file  # noqa: E402
-from qa.reader import MARKED, TOKEN_TYPES, card_for  # noqa: E402
-
-
-def with_marked_type(state: dict) -> dict:
-    """The state of a reader without the MARKED token type, given one that reads marked tokens as passage
-    tokens: exactly the same reader, now of the shape of one taught marks (so the two can be averaged)."""
-    import torch
-
-    types = state[TOKEN_TYPES]
-    if types.shape[0] > MARKED:
-        return state
-    return {**state, TOKEN_TYPES: torch.cat([types, types[1:2]]).contiguous()}
+from qa.reader import card_for  # noqa: E402
 
 
 def average(first: Path, second: Path, out: Path, mix: float) -> str:
@@ -41,8 +30,6 @@ def average(first: Path, second: Path, out: Path, mix: float) -> str:
     from safetensors.torch import load_file, save_file
 
     a, b = load_file(str(first)), load_file(str(second))
-    if TOKEN_TYPES in a and TOKEN_TYPES in b and a[TOKEN_TYPES].shape != b[TOKEN_TYPES].shape:
-        a, b = with_marked_type(a), with_marked_type(b)  # one parent was taught marks, the other not
     if a.keys() != b.keys() or any(a[k].shape != b[k].shape for k in a):
         raise SystemExit(f"{first} and {second} hold different tensors: not readers of one shape")
     mixed = {k: (mix * a[k].float() + (1 - mix) * b[k].float()).to(a[k].dtype).contiguous() for k in sorted(a)}

@@ -40,7 +40,7 @@ from index.embedder import sha256_file  # noqa: E402
 from qa.answerer import history_text  # noqa: E402
 from qa.evaluate import f1 as f1_score  # noqa: E402
 from qa.evaluate import normalize  # noqa: E402
-from qa.reader import WEIGHTS, Reader, ReaderConfig, add_marked_type, export_weights, query_text  # noqa: E402
+from qa.reader import WEIGHTS, Reader, ReaderConfig, export_weights, query_text  # noqa: E402
 from scripts.train_reader import DATA, fit, windows_for  # noqa: E402
 
 HISTORY_TURNS = 2
@@ -70,8 +70,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--history-mix", choices=["gold", "mixed"], default="mixed",
                         help="gold: earlier turns with the annotators' answers only; mixed: each turn twice, once "
                              "with them and once with the reader's own earlier answers or no history (half each)")
-    parser.add_argument("--mark", action="store_true",
-                        help="mark the earlier answers' tokens in the story (a third token type)")
     parser.add_argument("--own-from", type=Path, default=WEIGHTS,
                         help="the conversation reader whose own answers fill the 'own' histories")
     return parser.parse_args(argv)
@@ -127,49 +125,34 @@ def own_answers(stories: list[dict], weights: Path, cache_dir: Path, window: int
 
 
 def coqa_items(stories: list[dict], tokenizer, window: int, own: dict[str, list[str]] | None = None,
-               rng: random.Random | None = None, mark: bool = False) -> list[tuple]:
+               rng: random.Random | None = None) -> list[tuple[str, str, int | None, int | None]]:
     """Training items of the turns: the first segment holds the two earlier turns with the annotators'
     answers; with `own`, each turn comes a second time, with the reader's own earlier answers or (half
-    the time) with no history. With `mark`, the items also carry where those earlier answers lie in the
-    story (the annotators' spans, or the first place the reader's own answer text occurs), which the
-    reader sees as MARKED token types."""
+    the time) with no history."""
     items = []
     for story in stories:
         text = story["story"]
         said = own.get(story["id"]) if own else None
         history: list[tuple[str, str]] = []
-        spans: list[tuple[int, int] | None] = []
         for number, turn in enumerate(story["turns"]):
             kind = turn_kind(turn["answer"])
-            gold_marks = tuple(sp for sp in spans[-HISTORY_TURNS:] if sp) if mark else ()
-            firsts = {query_text(tokenizer, turn["question"], history_text(tuple(history[-HISTORY_TURNS:])), window):
-                      gold_marks}
+            firsts = [query_text(tokenizer, turn["question"], history_text(tuple(history[-HISTORY_TURNS:])), window)]
             if said is not None and rng is not None:
-                own_marks: tuple[tuple[int, int], ...] = ()
                 if rng.random() < 0.5:
                     earlier = [(t["question"], a) for t, a in zip(story["turns"][:number], said[:number], strict=True)]
                     past = history_text(tuple(earlier[-HISTORY_TURNS:]))
-                    if mark:
-                        own_marks = tuple(found for _, a in earlier[-HISTORY_TURNS:] if (found := locate(text, a)))
                 else:
                     past = ""
-                firsts.setdefault(query_text(tokenizer, turn["question"], past, window), own_marks)
+                firsts.append(query_text(tokenizer, turn["question"], past, window))
             target: tuple[int | None, int | None] | None = None
             if kind == "unknown":
                 target = (None, None)
             elif kind == "span" and turn["rationale_start"] >= 0:
                 target = best_span(text, turn["rationale_start"], turn["rationale_end"], turn["answer"])
             if target:
-                items.extend((first, text, target[0], target[1], marks) for first, marks in firsts.items())
+                items.extend((first, text, target[0], target[1]) for first in dict.fromkeys(firsts))
             history.append((turn["question"], turn["answer"]))
-            spans.append(target if target and target[0] is not None else None)
     return items
-
-
-def locate(text: str, answer: str) -> tuple[int, int] | None:
-    """Where `answer` (a slice the reader took from `text`) first occurs in it."""
-    at = text.find(answer) if answer else -1
-    return (at, at + len(answer)) if at >= 0 else None
 
 
 def squad_items(path: Path, count: int, rng: random.Random) -> list[tuple[str, str, int | None, int | None]]:
@@ -197,14 +180,12 @@ def main(argv: list[str] | None = None) -> int:
         start_weights = args.keep_start
     reader = Reader.load(start_weights, ReaderConfig(window=args.window, quantize=False))
     model, tokenizer = reader.model, reader.tokenizer
-    if args.mark:
-        add_marked_type(model)
     stories = load_stories()
     fold = folds(stories)
     train = [s for s in stories if fold[s["id"]] == "train"]
     print(f"{len(train)} training stories of {len(stories)} (held out: {len(stories) - len(train)})", flush=True)
     own = own_answers(train, args.own_from, args.work, args.window) if args.history_mix == "mixed" else None
-    items = coqa_items(train, tokenizer, args.window, own, rng, args.mark) + squad_items(args.squad, args.replay, rng)
+    items = coqa_items(train, tokenizer, args.window, own, rng) + squad_items(args.squad, args.replay, rng)
     rows = windows_for(tokenizer, items, args.window, args.stride, rng, args.neg_window)
     model.train()
     started = time.perf_counter()
@@ -213,8 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     digest = export_weights(model, args.out, {"conversation_stage": {
         "stories": len(train), "items": len(items), "windows": len(rows), "epochs": args.epochs, "lr": args.lr,
         "window": args.window, "history_turns": HISTORY_TURNS, "replay": args.replay,
-        "history_mix": args.history_mix, "marks_answers": args.mark,
-        "own_from": sha256_file(args.own_from)[:12] if own else None,
+        "history_mix": args.history_mix, "own_from": sha256_file(args.own_from)[:12] if own else None,
         "minutes": round(minutes, 1)}})
     print(f"trained in {minutes:.1f} min; {args.out} sha256 {digest}", flush=True)
     return 0

@@ -43,7 +43,6 @@ from qa.reader import (  # noqa: E402
     ReaderConfig,
     export_weights,
     load_base_encoder,
-    mark_tokens,
 )
 
 DATA = ROOT.parent / "shared" / "data" / "squad"
@@ -97,10 +96,9 @@ def build_features(path: Path, tokenizer, args: argparse.Namespace) -> list[dict
     return windows_for(tokenizer, items, args.window, args.stride, rng, args.neg_window)
 
 
-def windows_for(tokenizer, items: list[tuple], window: int, stride: int,
+def windows_for(tokenizer, items: list[tuple[str, str, int | None, int | None]], window: int, stride: int,
                 rng: random.Random, neg_window: float) -> list[dict]:
-    """Token windows for (first segment, context, answer start, answer end[, marks]) items; `marks`, the
-    character ranges of earlier answers in the context, become MARKED token types (`qa.reader.mark_tokens`).
+    """Token windows for (first segment, context, answer start, answer end) items.
 
     An item with an answer gives one window holding it (picked at random among the overlapping windows
     that do), plus each answerless window with probability `neg_window`, pointed at [CLS]. An item with no
@@ -120,13 +118,9 @@ def windows_for(tokenizer, items: list[tuple], window: int, stride: int,
             return_offsets_mapping=True,
             padding=False,
         )
-        samples = encoded["overflow_to_sample_mapping"]
-        marks = [chunk[i][4] if len(chunk[i]) > 4 else () for i in samples]
-        if any(marks):
-            mark_tokens(encoded["token_type_ids"], encoded, encoded["offset_mapping"], marks)
         per_item: dict[int, list[dict]] = {}
-        for w, item_index in enumerate(samples):
-            _, _, start, end = chunk[item_index][:4]
+        for w, item_index in enumerate(encoded["overflow_to_sample_mapping"]):
+            _, _, start, end = chunk[item_index]
             sequence_ids = encoded.sequence_ids(w)
             offsets = encoded["offset_mapping"][w]
             ctx = [i for i, s in enumerate(sequence_ids) if s == 1]

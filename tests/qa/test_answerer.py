@@ -299,24 +299,3 @@ def test_an_older_article_saying_the_same_is_not_quoted(tmp_path_factory, single
     assert answer.citations[0].date == "2026-02-01"
     assert "older article" not in answer.message
     assert all(c.date != "2026-01-10" for c in answer.citations[1:] if "400" in c.text)
-
-
-@pytest.mark.parametrize(
-    ("marks", "expected"),
-    [
-        pytest.param((("a", 120, 130),), [[(20, 30)], []], id="inside-the-first-piece"),
-        pytest.param((("a", 90, 105),), [[(0, 5)], []], id="cut-at-the-piece-start"),
-        pytest.param((("a", 195, 260),), [[(95, 100)], [(0, 10)]], id="across-two-pieces"),
-        pytest.param((("b", 120, 130),), [[], []], id="another-document"),
-        pytest.param((("a", 300, 310),), [[], []], id="outside-what-is-read"),
-        pytest.param((), None, id="no-marks"),
-    ],
-)
-def test_earlier_answers_are_marked_in_the_pieces_that_hold_them(marks, expected) -> None:  # type: ignore[no-untyped-def]
-    from types import SimpleNamespace
-
-    from qa.answerer import Piece, piece_marks
-
-    index = SimpleNamespace(documents=[SimpleNamespace(doc_id="a"), SimpleNamespace(doc_id="b")])
-    pieces = [Piece(0, 100, 200, 0, 3, 0), Piece(0, 250, 290, 5, 6, 1)]
-    assert piece_marks(index, pieces, marks) == expected  # type: ignore[arg-type]

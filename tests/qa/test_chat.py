@@ -207,27 +207,33 @@ def test_example_questions_follow_a_swapped_index(answerer, tmp_path: Path, sing
     assert not any("Merkel" in q or "Macron" in q for q in chat.examples)
 
 
-@pytest.mark.parametrize(("form", "reads_history"), [("history", True), ("rewrite+history", True), ("rewrite", False)])
-def test_a_follow_up_hands_the_reader_the_earlier_turns_and_where_their_answers_lie(
-    answerer, db_path: Path, monkeypatch, form: str, reads_history: bool,  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("form", "reads_history", "reads_as_asked"),
+    [("history", True, True), ("rewrite+history", True, False), ("rewrite", False, False)],
+)
+def test_a_follow_up_hands_the_reader_what_its_form_reads(
+    answerer, db_path: Path, monkeypatch, form: str, reads_history: bool, reads_as_asked: bool,  # type: ignore[no-untyped-def]
 ) -> None:
-    """The forms that read the conversation get its last turns and the places their answers were quoted
-    from (for a reader taught to mark them); the rewrite form reads the rewritten question alone."""
+    """"history" reads the question as asked after the last turns; "rewrite+history" the rewrite after
+    them; "rewrite" the rewrite alone. Retrieval always gets the rewrite."""
     seen = []
     ask = answerer.ask
 
     def spy(question, context=None, resolved=None, question_vector=None):  # type: ignore[no-untyped-def]
-        seen.append(context)
+        seen.append((context, resolved))
         return ask(question, context, resolved=resolved, question_vector=question_vector)
 
     monkeypatch.setattr(answerer, "ask", spy)
     service = ChatService(answerer, ConversationStore(db_path), followup_form=form)
-    first = service.ask("When will the Critical Minerals Ministerial be held?")
+    first = service.ask("Who convened the Critical Minerals Ministerial?")
     assert first.answer.kind == "answer"
-    service.ask("Who convened it?", first.conversation_id)
-    context = seen[-1]
-    if reads_history:
-        assert context.history == ((first.answer.question, first.answer.answer),)
-        assert context.marks == ((first.answer.doc_id, first.answer.answer_start, first.answer.answer_end),)
-    else:
-        assert context.history == () and context.marks == ()
+    service.ask("When will it be held?", first.conversation_id)
+    context, resolved = seen[-1]
+    assert "Critical Minerals Ministerial" in resolved
+    assert context.history == (((first.answer.question, first.answer.answer),) if reads_history else ())
+    assert context.reader_question == ("When will it be held?" if reads_as_asked else None)
+
+
+def test_an_unknown_follow_up_form_is_refused(answerer, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError, match="followup_form"):
+        ChatService(answerer, ConversationStore(db_path), followup_form="poetry")

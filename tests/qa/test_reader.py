@@ -8,20 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-import torch
 
-from qa.reader import (
-    CARD,
-    MARKED,
-    WEIGHTS,
-    Reader,
-    ReaderConfig,
-    ReaderError,
-    add_marked_type,
-    export_weights,
-    mark_tokens,
-    query_text,
-)
+from qa.reader import CARD, WEIGHTS, Reader, ReaderConfig, ReaderError, query_text
 
 pytestmark = pytest.mark.slow
 
@@ -123,36 +111,3 @@ def test_other_weights_bring_their_own_calibration_or_the_shipped_one(tmp_path: 
     card["calibration"] = {"slope": 1.0, "intercept": 0.0, "abstain_below": 0.5}
     (tmp_path / "other.json").write_text(json.dumps(card))
     assert Answerer(tmp_path / "corpus", tmp_path / "index").calibration == Calibration(1.0, 0.0, 0.5)
-
-
-def test_marked_tokens_are_the_passage_tokens_inside_an_earlier_answer(reader: Reader) -> None:
-    """An earlier answer's characters become MARKED passage tokens; the question's tokens never do."""
-    question = "Who convened it? Marco Rubio [SEP] When will it be held?"
-    start = PASSAGE.index("Marco Rubio")
-    encoded = reader.tokenizer([question], [PASSAGE], return_offsets_mapping=True)
-    types = [list(encoded["token_type_ids"][0])]
-    mark_tokens(types, encoded, encoded["offset_mapping"], [[(start, start + len("Marco Rubio"))]])
-    marked = [i for i, t in enumerate(types[0]) if t == MARKED]
-    assert reader.tokenizer.decode([encoded["input_ids"][0][i] for i in marked]) == "marco rubio"
-    assert all(encoded.sequence_ids(0)[i] == 1 for i in marked)
-
-
-def test_a_reader_taught_marks_reads_them_and_an_untaught_one_ignores_them(tmp_path: Path) -> None:
-    """Marks change nothing for a two-type reader; a reader with the MARKED type feeds them to the encoder."""
-    plain = Reader.load(WEIGHTS, ReaderConfig(quantize=False))
-    start = PASSAGE.index("Marco Rubio")
-    marks = [[(start, start + len("Marco Rubio"))]]
-    question = "When will it be held?"
-    if not plain.marks_answers:
-        assert plain.reading(question, [PASSAGE], marks=marks) == plain.reading(question, [PASSAGE])
-    add_marked_type(plain.model)
-    assert plain.marks_answers
-    with torch.no_grad():  # a MARKED type unlike the passage type, as training would leave it
-        plain.model.bert.embeddings.token_type_embeddings.weight[MARKED] += 0.5
-    weights = tmp_path / "marking.safetensors"
-    export_weights(plain.model, weights)
-    marking = Reader.load(weights, ReaderConfig(quantize=False))
-    assert marking.marks_answers
-    with_marks = marking.reading(question, [PASSAGE], marks=marks).spans[0]
-    without = marking.reading(question, [PASSAGE]).spans[0]
-    assert with_marks.score != without.score

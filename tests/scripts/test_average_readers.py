@@ -1,4 +1,4 @@
-"""scripts/average_readers.py: a soup of two readers, tensor by tensor, including one taught marks and one not."""
+"""scripts/average_readers.py: a soup of two readers, tensor by tensor."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ import pytest
 import torch
 from safetensors.torch import load_file, save_file
 
+TYPES = "bert.embeddings.token_type_embeddings.weight"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT))  # scripts/ is a folder of scripts, not an installed package
 
-from qa.reader import MARKED, TOKEN_TYPES  # noqa: E402
 from scripts.average_readers import average  # noqa: E402
 
 
 def _write(path: Path, types: list[list[float]], layer: list[float]) -> Path:
-    save_file({TOKEN_TYPES: torch.tensor(types), "layer.weight": torch.tensor(layer)}, str(path))
+    save_file({TYPES: torch.tensor(types), "layer.weight": torch.tensor(layer)}, str(path))
     return path
 
 
@@ -27,16 +27,7 @@ def test_the_average_is_the_mix_of_each_tensor(tmp_path: Path) -> None:
     average(a, b, tmp_path / "out.safetensors", 0.25)
     out = load_file(str(tmp_path / "out.safetensors"))
     assert out["layer.weight"].tolist() == [1.0, 6.0]
-    assert out[TOKEN_TYPES].tolist() == [[2.5, 2.5], [5.0, 5.0]]
-
-
-def test_a_reader_without_marks_reads_marked_tokens_as_passage_tokens_in_the_average(tmp_path: Path) -> None:
-    marking = _write(tmp_path / "m.safetensors", [[1.0, 1.0], [2.0, 2.0], [10.0, 10.0]], [0.0, 0.0])
-    plain = _write(tmp_path / "p.safetensors", [[3.0, 3.0], [6.0, 6.0]], [0.0, 0.0])
-    average(marking, plain, tmp_path / "out.safetensors", 0.5)
-    types = load_file(str(tmp_path / "out.safetensors"))[TOKEN_TYPES]
-    assert types.shape[0] == MARKED + 1
-    assert types[MARKED].tolist() == [8.0, 8.0]  # half the taught MARKED row, half the plain passage row
+    assert out[TYPES].tolist() == [[2.5, 2.5], [5.0, 5.0]]
 
 
 def test_readers_of_other_shapes_are_refused(tmp_path: Path) -> None:

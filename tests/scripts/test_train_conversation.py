@@ -1,4 +1,4 @@
-"""scripts/train_conversation.py: what each CoQA turn teaches the reader (targets, history, marks)."""
+"""scripts/train_conversation.py: what each CoQA turn teaches the reader (targets and history)."""
 
 from __future__ import annotations
 
@@ -45,29 +45,22 @@ def tokenizer():  # type: ignore[no-untyped-def]
     return AutoTokenizer.from_pretrained(str(packaged_model_dir()), use_fast=True)
 
 
-def _at(text: str) -> tuple[int, int]:
-    start = STORY.index(text)
-    return start, start + len(text)
-
-
-def test_targets_are_the_best_span_and_marks_the_earlier_answers_spans(tokenizer) -> None:  # type: ignore[no-untyped-def]
+def test_targets_are_the_best_span_in_the_rationale_and_history_the_earlier_turns(tokenizer) -> None:  # type: ignore[no-untyped-def]
     from scripts.train_conversation import coqa_items
 
-    items = coqa_items(STORIES, tokenizer, 192, mark=True)
-    assert [(STORY[s:e], marks) for _, _, s, e, marks in items] == [
-        ("Paris", ()),
-        ("in May", (_at("Paris"),)),
-        ("Tom", (_at("in May"),)),  # the yes/no turn between has no span to mark
-    ]
-    assert all("[SEP]" in first for first, *_ in items[1:])
+    items = coqa_items(STORIES, tokenizer, 192)
+    assert [STORY[s:e] for _, _, s, e in items] == ["Paris", "in May", "Tom"]  # the yes/no turn teaches nothing
+    firsts = [first for first, *_ in items]
+    assert firsts[0] == "Where did Anna go?"
+    assert firsts[1] == "where did anna go? paris [SEP] When?"  # history comes back through the uncased tokenizer
+    assert firsts[2] == "when? in may did she go alone? no [SEP] Who did she meet?"  # the last two turns
 
 
-def test_own_answers_are_marked_where_their_text_first_occurs(tokenizer) -> None:  # type: ignore[no-untyped-def]
+def test_mixed_history_adds_the_readers_own_earlier_answers(tokenizer) -> None:  # type: ignore[no-untyped-def]
     from scripts.train_conversation import coqa_items
 
     own = {"s1": ["Anna", "the river", "no", "Tom"]}
-    items = coqa_items(STORIES, tokenizer, 192, own=own, rng=_Always(), mark=True)  # type: ignore[arg-type]
-    last = [marks for first, _, s, e, marks in items if STORY[s:e] == "Tom" and "the river" in first]
-    assert last == [(_at("the river"),)]  # "no" is not in the story, so only the river is marked
-    unmarked = coqa_items(STORIES, tokenizer, 192, own=own, rng=_Always(), mark=False)  # type: ignore[arg-type]
-    assert all(marks == () for *_, marks in unmarked)
+    items = coqa_items(STORIES, tokenizer, 192, own=own, rng=_Always())  # type: ignore[arg-type]
+    last = [first for first, _, s, e in items if STORY[s:e] == "Tom"]
+    assert last == ["when? in may did she go alone? no [SEP] Who did she meet?",
+                    "when? the river did she go alone? no [SEP] Who did she meet?"]
