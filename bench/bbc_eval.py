@@ -39,7 +39,8 @@ WORK = REPO / "var" / "bench"
 
 
 def gold_docs(paths: list[Path]) -> dict[str, str]:
-    """Question id -> the doc_id its "doc" field names ("business/120" -> "business-120")."""
+    """Question id -> the doc_id its "doc" field names ("business/120" -> "business-120"); a conversation's
+    "doc" is every turn's (turn ids are "<id>#<n>", as qa.evaluate.read_sets numbers them)."""
     docs: dict[str, str] = {}
     for path in paths:
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -47,7 +48,11 @@ def gold_docs(paths: list[Path]) -> dict[str, str]:
                 continue
             record = json.loads(line)
             if record.get("doc") and "id" in record:
-                docs[str(record["id"])] = doc_id_for(f"{record['doc']}.txt")
+                doc = doc_id_for(f"{record['doc']}.txt")
+                if "turns" in record:
+                    docs.update({f"{record['id']}#{n}": doc for n in range(1, len(record["turns"]) + 1)})
+                else:
+                    docs[str(record["id"])] = doc
     return docs
 
 
