@@ -271,6 +271,8 @@ def run_seed_sets(paths: list[Path], answerer: Any, service_for: Any) -> dict[st
 
 
 def main(argv: list[str] | None = None) -> int:
+    from qa.chat import FOLLOWUP_FORMS
+
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=COQA_FILE, help="the CoQA JSONL file (read in place)")
     ap.add_argument("--source", default="cnn",
@@ -280,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--misses", action="store_true", help="print every miss with its resolved question")
     ap.add_argument("--misses-json", type=Path, help="write every miss to this JSON file")
     ap.add_argument("--json", action="store_true", help="print the whole report as JSON")
-    ap.add_argument("--form", choices=["rewrite", "history", "rewrite+history"],
+    ap.add_argument("--form", choices=FOLLOWUP_FORMS,
                     help="what the reader reads for a follow-up (default: the product's, qa.chat)")
     ap.add_argument("--no-abstain", action="store_true",
                     help="always answer (to see the reader's reach, and to choose a threshold with --turns-json)")

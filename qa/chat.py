@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from qa.answerer import Answerer, Context, UnknownDocument, validate_question
@@ -22,14 +22,18 @@ from qa.wellformed import malformed
 
 HISTORY_TURNS = 4  # how far back pronouns and topics are looked for
 READER_TURNS = 2  # earlier turns the reader reads with a question (as it was trained)
-# What the reader reads for a follow-up (measured 2026-12-05 at the 0.15 threshold, docs/benchmarks.md: the
-# rewrite alone read best: CoQA CNN span F1 0.332 against 0.312 for history, seed follow-ups 0.657 against
-# 0.517, blind seed follow-ups 0.531 against 0.351; the reader's CoQA stage is short, and an abstained
-# turn leaves an empty answer in the history it reads):
+# What the reader reads for a follow-up:
 # "rewrite": the deterministic rewrite alone; "history": the question as asked after the earlier turns;
-# "rewrite+history": the rewrite after the earlier turns.
-FOLLOWUP_FORMS = ("rewrite", "history", "rewrite+history")
-DEFAULT_FOLLOWUP_FORM = "rewrite"
+# "rewrite+history": the rewrite after the earlier turns; "either": both the rewrite alone and the question
+# after the earlier turns, the surer reading kept (the higher calibrated confidence).
+# "either" is the default since 2026-12-06 (docs/benchmarks.md, session 14): on unseen news the history
+# reading is rarely the surer one, so it answers as the rewrite does (blind BBC conversations: follow-up F1
+# 0.465 either way), but on the conversations the rewrite reads poorly it takes over: CoQA CNN span F1 0.389
+# -> 0.448 at the threshold, blind seed follow-ups 0.667 -> 0.711, seed follow-ups 0.605 -> 0.622. It costs a
+# second reader pass on follow-ups (about 55 ms). The history form alone loses on news (blind seed
+# follow-ups 0.485, 30 false abstentions of 106 on the blind BBC conversations): its margins run lower.
+FOLLOWUP_FORMS = ("rewrite", "history", "rewrite+history", "either")
+DEFAULT_FOLLOWUP_FORM = "either"
 # Follow-ups that keep talking about what the last answer was about ("When?", "Where did he hold it?"):
 # the last answer's sentence anchors them. "And the Finance Ministerial?" changes the subject: no anchor.
 ANCHORED_RULES = frozenset({"bare-wh", "pronoun", "demonstrative"})
@@ -150,11 +154,18 @@ class ChatService:
         if answered and self.followup_form != "rewrite":
             # The reader reads the last turns as CoQA readers do (scripts/train_conversation.py).
             history = tuple((t.question, t.answer or "") for t in answered[-READER_TURNS:])
-            if self.followup_form == "history":
+            if self.followup_form in ("history", "either"):
                 reader_question = question
         context = Context(doc_id=last_doc, scope=scope, source_of=source_of, anchor=anchor, history=history,
                           reader_question=reader_question)
-        return self.answerer.ask(question, context, resolved=resolved)
+        answer = self.answerer.ask(question, context, resolved=resolved)
+        if self.followup_form == "either" and history:
+            # The same retrieval, read a second way: the rewrite alone. Confidence is the calibrated
+            # probability of the reading's margin, so the two readings compare on one scale.
+            alone = self.answerer.ask(question, replace(context, history=(), reader_question=None), resolved=resolved)
+            if alone.confidence > answer.confidence:
+                return alone
+        return answer
 
 
 def _dedupe(doc_ids: Sequence[str]) -> tuple[str, ...]:
