@@ -207,7 +207,7 @@ SEARCH_ONLY_SETTINGS = ("search", "lexical")
 
 def read_manifest(build: Path) -> dict[str, Any]:
     try:
-        manifest = json.loads((build / "manifest.json").read_text())
+        manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise IndexCorrupt(f"{build / 'manifest.json'} is unreadable: {exc}") from None
     if not isinstance(manifest, dict) or "checksums" not in manifest:
@@ -231,9 +231,11 @@ def load_index(index_dir: Path, verify_files: bool = True) -> LoadedIndex:
     if verify_files:
         verify(build, manifest)
     try:
+        # One record per "\n": str.splitlines() would also split inside a record whose text holds U+2028,
+        # U+0085 or another character it takes for a line end (written as is, ensure_ascii=False).
         docs = [
             DocumentRecord(**json.loads(line))
-            for line in (build / "documents.jsonl").read_text().splitlines() if line
+            for line in (build / "documents.jsonl").read_text(encoding="utf-8").split("\n") if line
         ]
         arrays = {name: np.load(build / f"{name}.npy", allow_pickle=False) for name in ARRAY_FILES}
         passage_search = faiss.read_index(str(build / "passages.faiss"))
@@ -553,7 +555,7 @@ def _write_build(
         _clean_stale_temporaries(builds)
         tmp.mkdir()
         arrays = _assemble(records, parts, embedder.dimension)
-        with (tmp / "documents.jsonl").open("w") as handle:
+        with (tmp / "documents.jsonl").open("w", encoding="utf-8") as handle:
             for rec in records:
                 handle.write(json.dumps(asdict(rec), ensure_ascii=False) + "\n")
         for key, array in arrays.items():
@@ -593,7 +595,7 @@ def _write_build(
             "reason": reason,
             "checksums": checksums,
         }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
         _fsync_tree(tmp)
         return tmp
     except OSError as exc:

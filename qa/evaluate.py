@@ -132,7 +132,7 @@ def read_sets(paths: Iterable[Path]) -> tuple[list[Case], list[list[Case]]]:
     singles: list[Case] = []
     conversations: list[list[Case]] = []
     for path in paths:
-        for number, line in enumerate(Path(path).read_text().splitlines(), start=1):
+        for number, line in enumerate(Path(path).read_text(encoding="utf-8").split("\n"), start=1):
             if not line.strip():
                 continue
             try:

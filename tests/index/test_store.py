@@ -207,6 +207,20 @@ def test_ensure_index_on_unchanged_corpus_does_not_rebuild(ws, recording_embedde
     assert recorder.encoded == []
 
 
+@pytest.mark.parametrize("mark", ["\u2028", "\u2029", "\x85", "\x1e", "\x0b", "\x0c"],
+                         ids=["line-sep", "para-sep", "nel", "record-sep", "vtab", "form-feed"])
+def test_text_holding_a_character_splitlines_would_break_on_round_trips(ws, embedder, mark):
+    """documents.jsonl is written as is (ensure_ascii=False), one record per "\n"; a text holding a
+    character str.splitlines() also ends lines at must load back whole (a fuzzed write once made the live
+    index unloadable this way)."""
+    (ws.corpus / "world" / "marked.txt").write_text(
+        f"Cable work ends\n\nEngineers replaced 40 cables.{mark}The bridge reopens on Monday.\n", encoding="utf-8")
+    build_index(ws.corpus, ws.index, embedder)
+    loaded = load_index(ws.index)
+    marked = next(d for d in loaded.documents if d.source_file == "world/marked.txt")
+    assert "Engineers replaced 40 cables." in marked.text and "The bridge reopens on Monday." in marked.text
+
+
 def test_duplicate_doc_id_is_skipped_by_name(ws, embedder):
     write_files(ws.corpus, {"politics/budget.md": "---\ntitle: Same id\n---\nAnother text. Still here.\n"})
     loaded, report = ensure_index(ws.corpus, ws.index, embedder)

@@ -105,6 +105,14 @@ def test_read_sets_concatenates_files_in_order(tmp_path: Path) -> None:
     assert conversations == []
 
 
+def test_read_sets_keeps_a_record_holding_a_unicode_line_separator_whole(tmp_path: Path) -> None:
+    record = {"id": "q", "question": "Who said\u2028so?", "answers": ["the\x85ministry"]}
+    path = tmp_path / "set.jsonl"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    singles, _ = read_sets([path])
+    assert [(c.question, c.answers) for c in singles] == [("Who said\u2028so?", ["the\x85ministry"])]
+
+
 def test_read_sets_reads_the_seed_sets() -> None:
     folder = Path(__file__).resolve().parents[1] / "questions"
     singles, conversations = read_sets(sorted(folder.glob("seed_*.jsonl")))
