@@ -158,7 +158,24 @@ class ChatService:
                 reader_question = question
         context = Context(doc_id=last_doc, scope=scope, source_of=source_of, anchor=anchor, history=history,
                           reader_question=reader_question)
+        if answered and not scope and needs_history(question) and self._indexed(last_doc):
+            # A question that leans on the conversation ("When?", "What did he say?") is about what the
+            # conversation is about: it is read within the article of the last answer first, and in the
+            # whole briefing only when the answer is not there (the reader declines). Over a large
+            # briefing, retrieval's preference alone let follow-ups drift to other articles.
+            within = self._read(question, replace(context, scope=(last_doc,)), resolved)
+            if within.kind != "abstain":
+                return within
+        return self._read(question, context, resolved)
+
+    def _indexed(self, doc_id: str | None) -> bool:
+        index = self.answerer.index
+        return doc_id is not None and index is not None and doc_id in index.doc_rows
+
+    def _read(self, question: str, context: Context, resolved: str) -> Answer:
+        """The answerer's reply; in the "either" form, the surer of the two readings of a follow-up."""
         answer = self.answerer.ask(question, context, resolved=resolved)
+        history = context.history
         if self.followup_form == "either" and history:
             # The same retrieval, read a second way: the rewrite alone. Confidence is the calibrated
             # probability of the reading's margin, so the two readings compare on one scale.

@@ -270,3 +270,42 @@ def test_either_is_the_default_follow_up_form(answerer, db_path: Path, monkeypat
 def test_an_unknown_follow_up_form_is_refused(answerer, db_path: Path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="followup_form"):
         ChatService(answerer, ConversationStore(db_path), followup_form="poetry")
+
+
+@pytest.mark.parametrize("found_there", [True, False], ids=["answered-in-the-article", "declined-there"])
+def test_a_leaning_follow_up_is_read_in_the_last_answers_article_first(
+    answerer, db_path: Path, monkeypatch, found_there: bool,  # type: ignore[no-untyped-def]
+) -> None:
+    """"When will it be held?" is read within the article the last answer came from; only if the reader
+    declines there is the whole briefing read. A standalone second question is read in the whole briefing."""
+    from dataclasses import replace
+
+    scopes = []
+    ask = answerer.ask
+
+    def rigged(question, context=None, resolved=None, question_vector=None):  # type: ignore[no-untyped-def]
+        scopes.append(context.scope if context is not None else ())
+        answer = ask(question, context, resolved=resolved, question_vector=question_vector)
+        if context is not None and context.scope and not found_there:
+            return replace(answer, answer=None, kind="abstain", confidence=0.0)
+        return answer
+
+    monkeypatch.setattr(answerer, "ask", rigged)
+    service = ChatService(answerer, ConversationStore(db_path), followup_form="rewrite")
+    first = service.ask("Who convened the Critical Minerals Ministerial?")
+    article = first.answer.doc_id
+    assert scopes == [()] and article
+    second = service.ask("When will it be held?", first.conversation_id).answer
+    assert scopes[1:] == ([(article,)] if found_there else [(article,), ()])
+    assert second.kind == "answer" and second.doc_id == article
+    del scopes[:]
+    service.ask("Who is Scott Bessent?", first.conversation_id)
+    assert scopes == [()]
+    assert service.store.scope(first.conversation_id) == ()  # the conversation itself stays unscoped
+
+
+def test_a_follow_up_after_its_article_was_removed_reads_the_whole_briefing(service: ChatService) -> None:
+    """The last answer's article may have been deleted since; the follow-up is then not scoped to it."""
+    first = service.ask("Who convened the Critical Minerals Ministerial?")
+    assert service._indexed(first.answer.doc_id)
+    assert not service._indexed("no-such-article") and not service._indexed(None)

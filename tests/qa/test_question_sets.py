@@ -21,7 +21,7 @@ FLOORS: dict[str, tuple[float, bool]] = {
     "f1": (0.69, False),
     "exact_match": (0.54, False),
     "support": (0.68, False),
-    "followup_f1": (0.60, False),
+    "followup_f1": (0.63, False),
     "abstention_recall": (0.26, False),
     "false_abstentions": (2, True),
 }
@@ -37,7 +37,8 @@ FLOORS: dict[str, tuple[float, bool]] = {
 # follow-ups (22 turns) fell 0.657 -> 0.491, mostly single-question misreads that the next turn inherits.
 # Third reader (2026-12-06, the average of two conversation stages, scripts/average_readers.py): F1 0.703,
 # EM 0.557, support 0.699, follow-up F1 0.605, recall 0.333, 0 false abstentions. Follow-ups read "either"
-# way, the surer reading kept (qa.chat, 2026-12-06): follow-up F1 0.622, the rest unchanged.
+# way, the surer reading kept (qa.chat, 2026-12-06): follow-up F1 0.622, the rest unchanged; read within the
+# last answer's article first: 0.656.
 
 # tests/questions/heldout/: questions written blind (by a helper session that read only the article, not
 # these sets or the answerer), first measured 2026-11-29 at F1 0.634, EM 0.575, support 0.80, abstention
@@ -47,13 +48,13 @@ FLOORS: dict[str, tuple[float, bool]] = {
 # read as the rewrite: follow-up F1 0.531, 3 false abstentions. Second reader: F1 0.623, EM 0.542,
 # support 0.648, follow-up F1 0.591, recall 0.167, 3 false abstentions. Third reader: F1 0.691, EM 0.625,
 # support 0.747, follow-up F1 0.667, recall 0.417, 1 false abstention. Read "either" way: support 0.761,
-# follow-up F1 0.711.
+# follow-up F1 0.711; read within the last answer's article first: 0.722.
 HELDOUT_FLOORS: dict[str, tuple[float, bool]] = {
     "f1": (0.67, False),
     "exact_match": (0.60, False),
     "support": (0.74, False),
     "abstention_recall": (0.33, False),
-    "followup_f1": (0.69, False),
+    "followup_f1": (0.70, False),
     "false_abstentions": (8, True),
 }
 
