@@ -163,8 +163,11 @@ class ChatService:
             # conversation is about: it is read within the article of the last answer first, and in the
             # whole briefing only when the answer is not there (the reader declines). Over a large
             # briefing, retrieval's preference alone let follow-ups drift to other articles.
-            within = self._read(question, replace(context, scope=(last_doc,)), resolved)
-            if within.kind != "abstain":
+            try:
+                within = self._read(question, replace(context, scope=(last_doc,)), resolved)
+            except UnknownDocument:  # removed by a live write since the check: read the whole briefing
+                within = None
+            if within is not None and within.kind != "abstain":
                 return within
         return self._read(question, context, resolved)
 

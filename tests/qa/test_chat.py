@@ -304,8 +304,24 @@ def test_a_leaning_follow_up_is_read_in_the_last_answers_article_first(
     assert service.store.scope(first.conversation_id) == ()  # the conversation itself stays unscoped
 
 
-def test_a_follow_up_after_its_article_was_removed_reads_the_whole_briefing(service: ChatService) -> None:
-    """The last answer's article may have been deleted since; the follow-up is then not scoped to it."""
+def test_a_follow_up_after_its_article_was_removed_reads_the_whole_briefing(
+    answerer, db_path: Path, monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """The last answer's article may have been deleted since (a live write, even between the check and the
+    read): the follow-up is then read in the whole briefing, not refused."""
+    from qa.answerer import UnknownDocument
+
+    service = ChatService(answerer, ConversationStore(db_path), followup_form="rewrite")
     first = service.ask("Who convened the Critical Minerals Ministerial?")
     assert service._indexed(first.answer.doc_id)
     assert not service._indexed("no-such-article") and not service._indexed(None)
+    ask = answerer.ask
+
+    def gone(question, context=None, resolved=None, question_vector=None):  # type: ignore[no-untyped-def]
+        if context is not None and context.scope:
+            raise UnknownDocument(context.scope[0])
+        return ask(question, context, resolved=resolved, question_vector=question_vector)
+
+    monkeypatch.setattr(answerer, "ask", gone)
+    second = service.ask("When will it be held?", first.conversation_id).answer
+    assert second.kind == "answer" and second.answer
