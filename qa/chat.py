@@ -136,7 +136,8 @@ class ChatService:
         turns = [] if fresh else self.store.turns(conversation_id, limit=HISTORY_TURNS)
         answered = [t for t in turns if t.payload.get("kind") in ("answer", "summary", "abstain")]
         resolved, source_of, anchor = question, None, None
-        if answered and needs_history(question):
+        leans = bool(answered) and needs_history(question)
+        if leans:
             memories = [_memory(t) for t in answered]
             resolution = resolve(question, memories)
             # A rewrite is shown ("Understood as ..."), so a malformed one is dropped for the question as
@@ -158,7 +159,7 @@ class ChatService:
                 reader_question = question
         context = Context(doc_id=last_doc, scope=scope, source_of=source_of, anchor=anchor, history=history,
                           reader_question=reader_question)
-        if answered and not scope and needs_history(question) and self._indexed(last_doc):
+        if leans and not scope and self._indexed(last_doc):
             # A question that leans on the conversation ("When?", "What did he say?") is about what the
             # conversation is about: it is read within the article of the last answer first, and in the
             # whole briefing only when the answer is not there (the reader declines). Over a large
@@ -178,8 +179,7 @@ class ChatService:
     def _read(self, question: str, context: Context, resolved: str) -> Answer:
         """The answerer's reply; in the "either" form, the surer of the two readings of a follow-up."""
         answer = self.answerer.ask(question, context, resolved=resolved)
-        history = context.history
-        if self.followup_form == "either" and history:
+        if self.followup_form == "either" and context.history:
             # The same retrieval, read a second way: the rewrite alone. Confidence is the calibrated
             # probability of the reading's margin, so the two readings compare on one scale.
             alone = self.answerer.ask(question, replace(context, history=(), reader_question=None), resolved=resolved)
