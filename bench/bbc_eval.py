@@ -43,7 +43,7 @@ def gold_docs(paths: list[Path]) -> dict[str, str]:
     "doc" is every turn's (turn ids are "<id>#<n>", as qa.evaluate.read_sets numbers them)."""
     docs: dict[str, str] = {}
     for path in paths:
-        for line in path.read_text(encoding="utf-8").splitlines():
+        for line in path.read_text(encoding="utf-8").split("\n"):
             if not line.strip():
                 continue
             record = json.loads(line)

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
+
 from qa.answerer import Answerer, Context, UnknownDocument, validate_question
 from qa.answers import Answer
 from qa.history import ConversationNotFound, ConversationStore, StoredTurn
@@ -159,30 +161,34 @@ class ChatService:
                 reader_question = question
         context = Context(doc_id=last_doc, scope=scope, source_of=source_of, anchor=anchor, history=history,
                           reader_question=reader_question)
+        # A follow-up may be read up to four times (two forms, its article then the briefing): the question
+        # is embedded once for all of them.
+        vector = self.answerer.load().embed_question(" ".join(resolved.split())) if answered else None
         if leans and not scope and self._indexed(last_doc):
             # A question that leans on the conversation ("When?", "What did he say?") is about what the
             # conversation is about: it is read within the article of the last answer first, and in the
             # whole briefing only when the answer is not there (the reader declines). Over a large
             # briefing, retrieval's preference alone let follow-ups drift to other articles.
             try:
-                within = self._read(question, replace(context, scope=(last_doc,)), resolved)
+                within = self._read(question, replace(context, scope=(last_doc,)), resolved, vector)
             except UnknownDocument:  # removed by a live write since the check: read the whole briefing
                 within = None
             if within is not None and within.kind != "abstain":
                 return within
-        return self._read(question, context, resolved)
+        return self._read(question, context, resolved, vector)
 
     def _indexed(self, doc_id: str | None) -> bool:
         index = self.answerer.index
         return doc_id is not None and index is not None and doc_id in index.doc_rows
 
-    def _read(self, question: str, context: Context, resolved: str) -> Answer:
+    def _read(self, question: str, context: Context, resolved: str, vector: np.ndarray | None) -> Answer:
         """The answerer's reply; in the "either" form, the surer of the two readings of a follow-up."""
-        answer = self.answerer.ask(question, context, resolved=resolved)
+        answer = self.answerer.ask(question, context, resolved=resolved, question_vector=vector)
         if self.followup_form == "either" and context.history:
             # The same retrieval, read a second way: the rewrite alone. Confidence is the calibrated
             # probability of the reading's margin, so the two readings compare on one scale.
-            alone = self.answerer.ask(question, replace(context, history=(), reader_question=None), resolved=resolved)
+            alone = self.answerer.ask(question, replace(context, history=(), reader_question=None),
+                                      resolved=resolved, question_vector=vector)
             if alone.confidence > answer.confidence:
                 return alone
         return answer

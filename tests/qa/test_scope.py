@@ -130,7 +130,11 @@ class SpyAnswerer:
     def load(self) -> SpyAnswerer:
         return self
 
-    def ask(self, question: str, context: Context | None = None, resolved: str | None = None) -> Answer:
+    def embed_question(self, question: str) -> None:
+        return None
+
+    def ask(self, question: str, context: Context | None = None, resolved: str | None = None,
+            question_vector: object = None) -> Answer:
         context = context or Context()
         self.contexts.append(context)
         for doc_id in context.scope:
