@@ -62,13 +62,28 @@ class StoredTurn:
         return {"position": self.position, "created": self.created, **self.payload}
 
 
+def _use_wal(db: sqlite3.Connection, attempts: int = 100) -> None:
+    """Switch the database to WAL once. Reading the mode takes no lock; switching it does, and SQLite may
+    refuse the switch at once ("database is locked", without waiting out busy_timeout) while another
+    process opens the same file, so a refused switch is retried a bounded number of times."""
+    for attempt in range(attempts):
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
+
+
 class ConversationStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
+            _use_wal(db)
             db.executescript(SCHEMA)
             _migrate(db)
 
