@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -29,7 +29,6 @@ from qa.batching import MicroBatcher
 from qa.dates import DateRange, date_value, question_dates
 from qa.digest import digest, summary_request
 from qa.evaluate import normalize
-from qa.followup_judge import FollowupJudge
 from qa.reader import CARD, Reader, ReaderConfig, Span, card_for, configured_weights
 from qa.retriever import Retriever
 
@@ -165,8 +164,6 @@ class Answerer:
         self.read_passages = read_passages
         self.reader: Reader | None = None
         self.calibration = Calibration.for_weights(self.reader_path)
-        # Which reading of a follow-up to keep (qa.chat's "either" form), fitted for these weights, if it was.
-        self.followup_judge = FollowupJudge.for_card(card_for(self.reader_path))
         self.build_report = None
         self._live: _Live | None = None
         self._lock = threading.Lock()
@@ -212,11 +209,9 @@ class Answerer:
 
     def ask(
         self, question: str, context: Context | None = None, resolved: str | None = None,
-        question_vector: np.ndarray | None = None, abstain: bool = True,
+        question_vector: np.ndarray | None = None,
     ) -> Answer:
-        """Answer `resolved` (the standalone form of `question`, defaulting to it). With `abstain=False` a
-        reading under the threshold is still returned as an answer (with its low confidence), for a caller
-        that decides itself (qa.followup_judge); it is declined later with `declined`."""
+        """Answer `resolved` (the standalone form of `question`, defaulting to it)."""
         if self._live is None:
             self.load()
         live = self._live
@@ -248,7 +243,7 @@ class Answerer:
             return self._abstain(index, question, resolved, pieces)
         best, older = self._prefer_newer(live, pieces, reading.spans)
         confidence = self.calibration.probability(best.margin)
-        if abstain and confidence < self.calibration.abstain_below:
+        if confidence < self.calibration.abstain_below:
             return self._abstain(index, question, resolved, pieces, confidence=confidence)
         answer = self._answer(index, question, resolved, pieces[best.context], best, confidence)
         if older is not None:
@@ -344,17 +339,6 @@ class Answerer:
             message=citations[0].text, confidence=confidence, kind="answer", citations=citations,
             doc_id=doc.doc_id, answer_start=start, answer_end=end,
             date_value=when.to_dict() if when else None,
-        )
-
-    @staticmethod
-    def declined(answer: Answer, confidence: float) -> Answer:
-        """`answer` turned into "the briefing does not say", its cited sentences offered as the closest."""
-        if answer.kind != "answer":
-            return replace(answer, confidence=confidence)
-        return Answer(
-            question=answer.question, resolved_question=answer.resolved_question, answer=None,
-            message="The briefing does not say. These passages are the closest it has.",
-            confidence=confidence, kind="abstain", related=(answer.citations + answer.related)[:3],
         )
 
     def _abstain(self, index: LoadedIndex, question: str, resolved: str, pieces: list[Piece],

@@ -16,7 +16,6 @@ import numpy as np
 
 from qa.answerer import Answerer, Context, UnknownDocument, validate_question
 from qa.answers import Answer
-from qa.followup_judge import FollowupJudge
 from qa.history import ConversationNotFound, ConversationStore, StoredTurn
 from qa.question import analyse
 from qa.resolver import TurnMemory, needs_history, remember, resolve
@@ -35,10 +34,7 @@ READER_TURNS = 2  # earlier turns the reader reads with a question (as it was tr
 # -> 0.448 at the threshold, blind seed follow-ups 0.667 -> 0.711, seed follow-ups 0.605 -> 0.622. It costs a
 # second reader pass on follow-ups (about 55 ms). The history form alone loses on news (blind seed
 # follow-ups 0.485, 30 false abstentions of 106 on the blind BBC conversations): its margins run lower.
-# "surer": both readings, the higher calibrated confidence kept (session 14's "either"); "either" now asks the
-# follow-up judge fitted for the reader weights (qa.followup_judge) which to keep and whether to decline,
-# and reads as "surer" for weights without one.
-FOLLOWUP_FORMS = ("rewrite", "history", "rewrite+history", "either", "surer")
+FOLLOWUP_FORMS = ("rewrite", "history", "rewrite+history", "either")
 DEFAULT_FOLLOWUP_FORM = "either"
 # Follow-ups that keep talking about what the last answer was about ("When?", "Where did he hold it?"):
 # the last answer's sentence anchors them. "And the Finance Ministerial?" changes the subject: no anchor.
@@ -62,7 +58,6 @@ class ChatService:
         if followup_form not in FOLLOWUP_FORMS:
             raise ValueError(f"followup_form must be one of {FOLLOWUP_FORMS}, not {followup_form!r}")
         self.followup_form = followup_form
-        self.judge: FollowupJudge | None = answerer.followup_judge if followup_form == "either" else None
         self.answerer = answerer
         self.store = store
         self._examples: tuple[object, list[str]] | None = None
@@ -162,7 +157,7 @@ class ChatService:
         if answered and self.followup_form != "rewrite":
             # The reader reads the last turns as CoQA readers do (scripts/train_conversation.py).
             history = tuple((t.question, t.answer or "") for t in answered[-READER_TURNS:])
-            if self.followup_form in ("history", "either", "surer"):
+            if self.followup_form in ("history", "either"):
                 reader_question = question
         context = Context(doc_id=last_doc, scope=scope, source_of=source_of, anchor=anchor, history=history,
                           reader_question=reader_question)
@@ -187,26 +182,16 @@ class ChatService:
         return doc_id is not None and index is not None and doc_id in index.doc_rows
 
     def _read(self, question: str, context: Context, resolved: str, vector: np.ndarray | None) -> Answer:
-        """The answerer's reply; in the "either" and "surer" forms, the better of two readings of a follow-up."""
-        if self.followup_form not in ("either", "surer") or not context.history:
-            return self.answerer.ask(question, context, resolved=resolved, question_vector=vector)
-        # The same retrieval read a second way: the rewrite alone.
-        alone_context = replace(context, history=(), reader_question=None)
-        if self.judge is None:
-            # The surer reading: confidence is the calibrated probability of the reading's margin, so the two
-            # readings compare on one scale.
-            answer = self.answerer.ask(question, context, resolved=resolved, question_vector=vector)
-            alone = self.answerer.ask(question, alone_context, resolved=resolved, question_vector=vector)
-            return alone if alone.confidence > answer.confidence else answer
-        # The judge sees both readings undeclined and decides which to keep and whether to decline.
-        answer = self.answerer.ask(question, context, resolved=resolved, question_vector=vector, abstain=False)
-        if answer.kind not in ("answer", "abstain"):
-            return answer  # a summary or an empty scope: read the same either way
-        alone = self.answerer.ask(question, alone_context, resolved=resolved, question_vector=vector, abstain=False)
-        chosen, probability = self.judge.choose(question, answer, alone)
-        if chosen.kind == "answer" and probability < self.judge.abstain_below:
-            return self.answerer.declined(chosen, probability)
-        return replace(chosen, confidence=probability)
+        """The answerer's reply; in the "either" form, the surer of the two readings of a follow-up."""
+        answer = self.answerer.ask(question, context, resolved=resolved, question_vector=vector)
+        if self.followup_form == "either" and context.history:
+            # The same retrieval, read a second way: the rewrite alone. Confidence is the calibrated
+            # probability of the reading's margin, so the two readings compare on one scale.
+            alone = self.answerer.ask(question, replace(context, history=(), reader_question=None),
+                                      resolved=resolved, question_vector=vector)
+            if alone.confidence > answer.confidence:
+                return alone
+        return answer
 
 
 def _dedupe(doc_ids: Sequence[str]) -> tuple[str, ...]:

@@ -58,8 +58,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "reader-coqa")
     parser.add_argument("--squad", type=Path, default=DATA / "train-v1.1.json")
     parser.add_argument("--replay", type=int, default=3000, help="SQuAD training questions mixed in")
-    parser.add_argument("--followups", type=int, default=0,
-                        help="follow-ups made from SQuAD training questions (scripts/followup_data.py) mixed in")
     parser.add_argument("--epochs", type=float, default=2.0)
     parser.add_argument("--window", type=int, default=192)
     parser.add_argument("--stride", type=int, default=64)
@@ -167,21 +165,6 @@ def squad_items(path: Path, count: int, rng: random.Random) -> list[tuple[str, s
     return [(q, c, a["answer_start"], a["answer_start"] + len(a["text"])) for q, c, a in picked]
 
 
-def followup_items(path: Path, count: int, rng: random.Random, tokenizer,
-                   window: int) -> list[tuple[str, str, int | None, int | None]]:
-    """SQuAD questions turned into follow-ups (a shared name made a pronoun), read after the turns before them."""
-    import spacy
-
-    from index.annotator import SPACY_MODEL
-    from scripts.followup_data import followups
-
-    nlp = spacy.load(SPACY_MODEL, exclude=["lemmatizer", "parser"])
-    made = followups(path, count, rng, nlp)
-    print(f"{len(made)} follow-ups made from SQuAD questions", flush=True)
-    return [(query_text(tokenizer, f.question, history_text(f.history), window), f.context, f.start, f.end)
-            for f in made]
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     random.seed(args.seed)
@@ -203,8 +186,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(train)} training stories of {len(stories)} (held out: {len(stories) - len(train)})", flush=True)
     own = own_answers(train, args.own_from, args.work, args.window) if args.history_mix == "mixed" else None
     items = coqa_items(train, tokenizer, args.window, own, rng) + squad_items(args.squad, args.replay, rng)
-    if args.followups:
-        items += followup_items(args.squad, args.followups, rng, tokenizer, args.window)
     rows = windows_for(tokenizer, items, args.window, args.stride, rng, args.neg_window)
     model.train()
     started = time.perf_counter()
@@ -212,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     minutes = (time.perf_counter() - started) / 60
     digest = export_weights(model, args.out, {"conversation_stage": {
         "stories": len(train), "items": len(items), "windows": len(rows), "epochs": args.epochs, "lr": args.lr,
-        "window": args.window, "history_turns": HISTORY_TURNS, "replay": args.replay, "followups": args.followups,
+        "window": args.window, "history_turns": HISTORY_TURNS, "replay": args.replay,
         "history_mix": args.history_mix, "own_from": sha256_file(args.own_from)[:12] if own else None,
         "minutes": round(minutes, 1)}})
     print(f"trained in {minutes:.1f} min; {args.out} sha256 {digest}", flush=True)

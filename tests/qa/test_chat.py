@@ -217,9 +217,9 @@ def test_a_follow_up_hands_the_reader_what_its_form_reads(
     seen = []
     ask = answerer.ask
 
-    def spy(question, context=None, resolved=None, question_vector=None, abstain=True):  # type: ignore[no-untyped-def]
+    def spy(question, context=None, resolved=None, question_vector=None):  # type: ignore[no-untyped-def]
         seen.append((context, resolved))
-        return ask(question, context, resolved=resolved, question_vector=question_vector, abstain=abstain)
+        return ask(question, context, resolved=resolved, question_vector=question_vector)
 
     monkeypatch.setattr(answerer, "ask", spy)
     service = ChatService(answerer, ConversationStore(db_path), followup_form=form)
@@ -232,35 +232,27 @@ def test_a_follow_up_hands_the_reader_what_its_form_reads(
     assert context.reader_question == ("When will it be held?" if reads_as_asked else None)
 
 
-def _rigged(answerer, monkeypatch, confidences: dict[str, float]):  # type: ignore[no-untyped-def]
-    """The answerer, its follow-up readings rigged: each says which form it read and has the given
-    confidence. Returns the list of forms read, in order."""
+@pytest.mark.parametrize("surer", ["history", "rewrite"])
+def test_either_form_keeps_the_surer_of_its_two_readings(
+    answerer, db_path: Path, monkeypatch, surer: str,  # type: ignore[no-untyped-def]
+) -> None:
+    """"either" reads a follow-up twice, after the earlier turns and as the rewrite alone, and replies with
+    the reading of higher confidence; a first question (no history) is read once."""
     from dataclasses import replace
 
-    calls: list[str] = []
+    calls = []
     ask = answerer.ask
 
-    def rigged(question, context=None, resolved=None, question_vector=None, abstain=True):  # type: ignore[no-untyped-def]
-        answer = ask(question, context, resolved=resolved, question_vector=question_vector, abstain=abstain)
+    def rigged(question, context=None, resolved=None, question_vector=None):  # type: ignore[no-untyped-def]
+        answer = ask(question, context, resolved=resolved, question_vector=question_vector)
         form = "history" if context is not None and context.history else "rewrite"
         calls.append(form)
         if not any(c == "history" for c in calls):
             return answer  # the first question
-        return replace(answer, answer=f"read as {form}", confidence=confidences[form])
+        return replace(answer, answer=f"read as {form}", confidence=0.9 if form == surer else 0.2)
 
     monkeypatch.setattr(answerer, "ask", rigged)
-    return calls
-
-
-@pytest.mark.parametrize("surer", ["history", "rewrite"])
-def test_surer_form_keeps_the_surer_of_its_two_readings(
-    answerer, db_path: Path, monkeypatch, surer: str,  # type: ignore[no-untyped-def]
-) -> None:
-    """"surer" reads a follow-up twice, after the earlier turns and as the rewrite alone, and replies with
-    the reading of higher confidence; a first question (no history) is read once."""
-    calls = _rigged(answerer, monkeypatch, {"history": 0.9 if surer == "history" else 0.2,
-                                            "rewrite": 0.9 if surer == "rewrite" else 0.2})
-    service = ChatService(answerer, ConversationStore(db_path), followup_form="surer")
+    service = ChatService(answerer, ConversationStore(db_path), followup_form="either")
     first = service.ask("Who convened the Critical Minerals Ministerial?")
     assert calls == ["rewrite"]
     second = service.ask("When will it be held?", first.conversation_id)
@@ -268,70 +260,6 @@ def test_surer_form_keeps_the_surer_of_its_two_readings(
     assert second.answer.answer == f"read as {surer}"
     assert second.answer.confidence == 0.9
     assert service.history(first.conversation_id)[-1].answer == f"read as {surer}"
-
-
-# Weights over qa.followup_judge.FEATURES: own confidence, other's, agree, history form, history*short, short.
-TRUSTS_HISTORY = (1.0, 0.0, 0.0, 4.0, 0.0, 0.0)
-
-
-@pytest.mark.parametrize(("weights", "bias", "kept", "shown"), [
-    (TRUSTS_HISTORY, 0.0, "history", 0.959),  # sigmoid(logit(0.3) + 4)
-    ((1.0, 0, 0, -4.0, 0, 0), 2.0, "rewrite", 0.831),  # sigmoid(logit(0.4) + 2)
-])
-def test_either_form_keeps_the_reading_its_judge_trusts_with_the_judges_confidence(
-    answerer, db_path: Path, monkeypatch, weights: tuple[float, ...], bias: float, kept: str,  # type: ignore[no-untyped-def]
-    shown: float,
-) -> None:
-    """With a judge fitted for the weights, "either" keeps the reading the judge gives the higher
-    probability, whatever the readings' own confidences, and shows the judge's probability."""
-    from qa.followup_judge import FollowupJudge
-
-    calls = _rigged(answerer, monkeypatch, {"history": 0.3, "rewrite": 0.4})
-    service = ChatService(answerer, ConversationStore(db_path), followup_form="either")
-    judge = FollowupJudge(weights, bias, 0.1)
-    service.judge = judge
-    first = service.ask("Who convened the Critical Minerals Ministerial?")
-    second = service.ask("When will it be held?", first.conversation_id)
-    assert calls == ["rewrite", "history", "rewrite"]
-    assert second.answer.kind == "answer"
-    assert second.answer.answer == f"read as {kept}"
-    assert second.answer.confidence == pytest.approx(shown, abs=1e-3)  # the judge's, not the reading's 0.3 / 0.4
-
-
-def test_either_form_declines_a_follow_up_its_judge_trusts_neither_reading_of(
-    answerer, db_path: Path, monkeypatch,  # type: ignore[no-untyped-def]
-) -> None:
-    from qa.followup_judge import FollowupJudge
-
-    _rigged(answerer, monkeypatch, {"history": 0.8, "rewrite": 0.7})
-    service = ChatService(answerer, ConversationStore(db_path), followup_form="either")
-    service.judge = FollowupJudge((1.0, 0, 0, 0, 0, 0), -6.0, 0.5)  # sure readings, still under 0.5
-    first = service.ask("Who convened the Critical Minerals Ministerial?")
-    second = service.ask("When will it be held?", first.conversation_id)
-    assert second.answer.kind == "abstain"
-    assert second.answer.answer is None
-    assert second.answer.confidence < 0.5
-    assert second.answer.related, "the declined reading's sentence is offered as the closest passage"
-    assert service.history(first.conversation_id)[-1].payload["kind"] == "abstain"
-
-
-def test_either_form_reads_the_surer_way_for_weights_without_a_judge(
-    answerer, db_path: Path, monkeypatch, tmp_path: Path,  # type: ignore[no-untyped-def]
-) -> None:
-    import json
-
-    from qa.followup_judge import FollowupJudge
-
-    card = tmp_path / "reader.json"
-    card.write_text(json.dumps({"sha256": "x"}))
-    assert FollowupJudge.for_card(card) is None
-    calls = _rigged(answerer, monkeypatch, {"history": 0.2, "rewrite": 0.9})
-    service = ChatService(answerer, ConversationStore(db_path), followup_form="either")
-    service.judge = None
-    first = service.ask("Who convened the Critical Minerals Ministerial?")
-    second = service.ask("When will it be held?", first.conversation_id)
-    assert calls == ["rewrite", "history", "rewrite"]
-    assert (second.answer.answer, second.answer.confidence) == ("read as rewrite", 0.9)
 
 
 def test_either_is_the_default_follow_up_form(answerer, db_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

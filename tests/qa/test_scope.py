@@ -126,7 +126,6 @@ class SpyAnswerer:
 
     index: FakeIndex = field(default_factory=lambda: FakeIndex({"a": 0, "b": 1, "c": 2}))
     contexts: list[Context] = field(default_factory=list)
-    followup_judge: None = None
 
     def load(self) -> SpyAnswerer:
         return self
@@ -135,7 +134,7 @@ class SpyAnswerer:
         return None
 
     def ask(self, question: str, context: Context | None = None, resolved: str | None = None,
-            question_vector: object = None, abstain: bool = True) -> Answer:
+            question_vector: object = None) -> Answer:
         context = context or Context()
         self.contexts.append(context)
         for doc_id in context.scope:

@@ -64,20 +64,3 @@ def test_mixed_history_adds_the_readers_own_earlier_answers(tokenizer) -> None: 
     last = [first for first, _, s, e in items if STORY[s:e] == "Tom"]
     assert last == ["when? in may did she go alone? no [SEP] Who did she meet?",
                     "when? the river did she go alone? no [SEP] Who did she meet?"]
-
-
-def test_followups_from_squad_are_read_after_the_turn_they_lean_on(tokenizer, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import json
-    import random
-
-    from scripts.train_conversation import followup_items
-
-    context = "Apple was founded by Steve Jobs in 1976. Apple's revenue in 2007 was $24 billion."
-    qas = [{"question": "Who founded Apple?", "answers": [{"text": "Steve Jobs", "answer_start": 21}]},
-           {"question": "What was Apple's revenue in 2007?",
-            "answers": [{"text": "$24 billion", "answer_start": context.index("$24")}]}]
-    path = tmp_path / "train.json"
-    path.write_text(json.dumps({"data": [{"title": "Apple", "paragraphs": [{"context": context, "qas": qas}]}]}))
-    [(first, text, start, end)] = followup_items(path, 5, random.Random(0), tokenizer, 192)
-    assert first == "who founded apple? steve jobs [SEP] What was its revenue in 2007?"
-    assert (text, text[start:end]) == (context, "$24 billion")
