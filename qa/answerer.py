@@ -278,8 +278,15 @@ class Answerer:
 
     def _pieces(self, live: _Live, question: str, resolved: str, context: Context, vector: np.ndarray,
                 allowed: list[int] | None) -> list[Piece]:
-        """What the reader reads: retrieval's top passages, the anchors' passages, merged into pieces."""
+        """What the reader reads: retrieval's top passages, the anchors' passages, merged into pieces (for a
+        question about the source of the previous answer, that answer's passage and its neighbours only)."""
         index = live.index
+        if context.source_of is not None:
+            # "Who said so?" asks for the source of one statement: read only its passage and neighbours, so
+            # that another sentence naming a source cannot outscore it.
+            own = self._with_anchor(index, [], context.source_of)
+            if own:
+                return merge_pieces(index, own)
         prefer = index.doc_rows.get(context.doc_id) if context.doc_id else None
         retrieval = live.retriever.search(
             resolved, vector, k=max(6, self.read_passages), prefer_doc=prefer,

@@ -18,10 +18,10 @@ QUESTIONS = Path(__file__).resolve().parents[1] / "questions"
 
 # metric -> (floor, is an upper bound).
 FLOORS: dict[str, tuple[float, bool]] = {
-    "f1": (0.69, False),
-    "exact_match": (0.54, False),
-    "support": (0.68, False),
-    "followup_f1": (0.63, False),
+    "f1": (0.67, False),
+    "exact_match": (0.58, False),
+    "support": (0.66, False),
+    "followup_f1": (0.59, False),
     "abstention_recall": (0.26, False),
     "false_abstentions": (2, True),
 }
@@ -38,7 +38,12 @@ FLOORS: dict[str, tuple[float, bool]] = {
 # Third reader (2026-12-06, the average of two conversation stages, scripts/average_readers.py): F1 0.703,
 # EM 0.557, support 0.699, follow-up F1 0.605, recall 0.333, 0 false abstentions. Follow-ups read "either"
 # way, the surer reading kept (qa.chat, 2026-12-06): follow-up F1 0.622, the rest unchanged; read within the
-# last answer's article first: 0.656.
+# last answer's article first: 0.656. Fourth reader (session 16: coqa3 averaged with a conversation stage
+# started from a third SQuAD epoch; calibration threshold 0.08): F1 0.689, EM 0.623, support 0.699,
+# follow-up F1 0.632 (with "Who said so?" read in the previous answer's passage only), recall 0.333, 0 false
+# abstentions. Shipped because it wins on the blind sets (blind
+# BBC conversations' follow-ups 0.494 -> 0.550, blind BBC singles 0.739 -> 0.775, blind seed below 0.691 ->
+# 0.711); these seed sets fell (F1 0.703 -> 0.689, follow-ups 0.656 -> 0.632).
 
 # tests/questions/heldout/: questions written blind (by a helper session that read only the article, not
 # these sets or the answerer), first measured 2026-11-29 at F1 0.634, EM 0.575, support 0.80, abstention
@@ -48,13 +53,15 @@ FLOORS: dict[str, tuple[float, bool]] = {
 # read as the rewrite: follow-up F1 0.531, 3 false abstentions. Second reader: F1 0.623, EM 0.542,
 # support 0.648, follow-up F1 0.591, recall 0.167, 3 false abstentions. Third reader: F1 0.691, EM 0.625,
 # support 0.747, follow-up F1 0.667, recall 0.417, 1 false abstention. Read "either" way: support 0.761,
-# follow-up F1 0.711; read within the last answer's article first: 0.722.
+# follow-up F1 0.711; read within the last answer's article first: 0.722. Fourth reader (session 16,
+# threshold 0.08): F1 0.711, EM 0.604, support 0.747, follow-up F1 0.782, recall 0.333 (the lower
+# threshold declines one unanswerable question fewer), 1 false abstention.
 HELDOUT_FLOORS: dict[str, tuple[float, bool]] = {
-    "f1": (0.67, False),
-    "exact_match": (0.60, False),
-    "support": (0.74, False),
-    "abstention_recall": (0.33, False),
-    "followup_f1": (0.70, False),
+    "f1": (0.69, False),
+    "exact_match": (0.58, False),
+    "support": (0.73, False),
+    "abstention_recall": (0.25, False),
+    "followup_f1": (0.76, False),
     "false_abstentions": (8, True),
 }
 
