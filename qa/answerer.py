@@ -295,9 +295,7 @@ class Answerer:
         if not retrieval.passages:
             return []
         rows = [p.row for p in retrieval.passages[: self.read_passages]]
-        for anchor in (context.source_of, context.anchor):
-            rows = self._with_anchor(index, rows, anchor)
-        return merge_pieces(index, rows)
+        return merge_pieces(index, self._with_anchor(index, rows, context.anchor))
 
     def texts_read(self, question: str, context: Context | None = None) -> list[str]:
         """The texts the reader would read for `question` (for bench/latency.py's floor)."""

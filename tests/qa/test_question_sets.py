@@ -41,9 +41,9 @@ FLOORS: dict[str, tuple[float, bool]] = {
 # last answer's article first: 0.656. Fourth reader (session 16: coqa3 averaged with a conversation stage
 # started from a third SQuAD epoch; calibration threshold 0.08): F1 0.689, EM 0.623, support 0.699,
 # follow-up F1 0.632 (with "Who said so?" read in the previous answer's passage only), recall 0.333, 0 false
-# abstentions. Shipped because it wins on the blind sets (blind
-# BBC conversations' follow-ups 0.494 -> 0.550, blind BBC singles 0.739 -> 0.775, blind seed below 0.691 ->
-# 0.711); these seed sets fell (F1 0.703 -> 0.689, follow-ups 0.656 -> 0.632).
+# abstentions. Shipped because it wins on the blind sets (blind BBC conversations' follow-ups 0.494 ->
+# 0.550, blind BBC singles 0.739 -> 0.775, blind seed 0.691 -> 0.711); these seed sets fell (F1 0.703 ->
+# 0.689, follow-ups 0.656 -> 0.632).
 
 # tests/questions/heldout/: questions written blind (by a helper session that read only the article, not
 # these sets or the answerer), first measured 2026-11-29 at F1 0.634, EM 0.575, support 0.80, abstention
