@@ -40,3 +40,23 @@ def write_corpus(target: Path, squad_file: Path = SQUAD_FILE) -> list[SquadQuest
                     " ".join(paragraph["context"].split()),
                 ))
     return questions
+
+
+SQUAD_V2_FILE = SHARED_DATA / "squad" / "dev-v2.0-part1.json"
+
+
+def v2_fold(number: int) -> str:
+    """"train" or "heldout" for the SQuAD v2.0 part 1 article at position `number` (0-based).
+
+    The v2.0 questions are the only unanswerable questions we have that someone else wrote, so they serve
+    twice: a reader learns to decline from one fold and the abstention threshold is calibrated on the other.
+    Split by whole article (one in three held out, the 3rd, 6th, ...) so the calibration never sees a
+    paragraph the reader was trained on."""
+    return "heldout" if number % 3 == 2 else "train"
+
+
+def v2_heldout_articles(squad_file: Path = SQUAD_V2_FILE) -> set[str]:
+    """doc_ids (as `write_corpus` names them) of the held-out v2.0 articles."""
+    data = json.loads(squad_file.read_text())["data"]
+    return {doc_id_for(f"{number:02d}_{article['title']}.txt") for number, article in enumerate(data)
+            if v2_fold(number) == "heldout"}

@@ -2,7 +2,8 @@
 
     .venv/bin/python scripts/calibrate_reader.py --no-false-abstentions [--curve] [--limit N]
 
-Data: SQuAD v2.0 dev part 1 (6,440 questions, 3,363 unanswerable from their paragraph), each asked through
+Data: SQuAD v2.0 dev part 1, the held-out fold (`bench.squad_corpus.v2_fold`: 6 of its 19 articles, 1,970
+questions, 1,034 unanswerable from their paragraph; the other 13 may train the reader), each asked through
 the real pipeline *scoped to its own article* (so retrieval still has to find the paragraph), plus the seed
 briefing's single questions (tests/questions/seed_single.jsonl, seed_unanswerable.jsonl) over the seed
 corpus. Nothing is trained here: two numbers map the reader's margin (best span score minus no-answer score)
@@ -30,7 +31,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.squad_corpus import SHARED_DATA, write_corpus  # noqa: E402
+from bench.squad_corpus import SHARED_DATA, v2_heldout_articles, write_corpus  # noqa: E402
 from index.embedder import sha256_file  # noqa: E402
 from qa.answerer import Answerer, Calibration, Context  # noqa: E402
 from qa.evaluate import best_over, read_sets  # noqa: E402
@@ -71,6 +72,11 @@ def main() -> int:
     args = ap.parse_args()
 
     questions = write_corpus(WORK / "squad2-corpus", V2)
+    # Only the held-out fold's articles: a reader may have learned to decline from the train fold's
+    # (scripts/train_conversation.py --unanswerable), and a threshold fitted on questions it was taught
+    # would decline too little on questions it was not.
+    heldout = v2_heldout_articles(V2)
+    questions = [q for q in questions if q.article in heldout]
     if args.limit:
         questions = questions[:: max(1, len(questions) // args.limit)]
     squad_answerable = np.array([bool(q.answers) for q in questions])
@@ -137,12 +143,12 @@ def main() -> int:
 
     result = {
         "slope": round(slope, 5), "intercept": round(intercept, 5), "abstain_below": round(threshold, 3),
-        "fitted_on": "SQuAD v2.0 dev part 1 (scoped to each article) + seed single questions",
+        "fitted_on": "SQuAD v2.0 dev part 1, held-out fold (scoped to each article) + seed single questions",
         "unanswerable_share": share,
         "expected_score_optimum": round(fitted, 3),
         "rule": "highest threshold with no false abstention on the seed singles, at most the optimum"
         if args.no_false_abstentions else "expected-score optimum",
-        "squad_v2": report("dev-v2.0-part1 scoped", prob[: len(squad_m)], squad_f, squad_answerable),
+        "squad_v2": report("dev-v2.0-part1 held-out fold, scoped", prob[: len(squad_m)], squad_f, squad_answerable),
         "seed": report("seed singles", prob[len(squad_m):], seed_f, seed_answerable),
     }
     print(json.dumps(result, indent=2))

@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.coqa_data import folds, load_stories, turn_kind  # noqa: E402
+from bench.squad_corpus import SQUAD_V2_FILE, v2_fold  # noqa: E402
 from index.embedder import sha256_file  # noqa: E402
 from qa.answerer import history_text  # noqa: E402
 from qa.evaluate import f1 as f1_score  # noqa: E402
@@ -70,6 +71,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--history-mix", choices=["gold", "mixed"], default="mixed",
                         help="gold: earlier turns with the annotators' answers only; mixed: each turn twice, once "
                              "with them and once with the reader's own earlier answers or no history (half each)")
+    parser.add_argument("--unanswerable", action="store_true",
+                        help="also teach the unanswerable SQuAD v2.0 part 1 questions of the train fold "
+                             "(bench.squad_corpus.v2_fold), pointed at [CLS], so the reader learns to decline")
+    parser.add_argument("--coqa-sample", type=int, default=0,
+                        help="use only this many CoQA training items, drawn at random (0: all)")
     parser.add_argument("--own-from", type=Path, default=WEIGHTS,
                         help="the conversation reader whose own answers fill the 'own' histories")
     return parser.parse_args(argv)
@@ -165,6 +171,23 @@ def squad_items(path: Path, count: int, rng: random.Random) -> list[tuple[str, s
     return [(q, c, a["answer_start"], a["answer_start"] + len(a["text"])) for q, c, a in picked]
 
 
+def unanswerable_items(path: Path) -> list[tuple[str, str, int | None, int | None]]:
+    """The *unanswerable* SQuAD v2.0 part 1 questions of the train-fold articles, each pointed at [CLS].
+
+    Why: CoQA's "unknown" turns (about 1 in 80) are too few to teach a reader when to decline; the readers
+    before this one declined 3% of the v2.0 unanswerable questions at their threshold. The answerable v2.0
+    questions are left out on purpose: they are the SQuAD v1.1 dev part 1 questions, which measure the
+    reader (gold paragraph, SQuAD-open), so teaching them would spoil those numbers. The replayed SQuAD
+    training questions are the answerable counterweight."""
+    import json
+
+    articles = json.loads(path.read_text(encoding="utf-8"))["data"]
+    return [(qa["question"], paragraph["context"], None, None)
+            for number, article in enumerate(articles) if v2_fold(number) == "train"
+            for paragraph in article["paragraphs"] for qa in paragraph["qas"]
+            if qa.get("is_impossible") or not qa["answers"]]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     random.seed(args.seed)
@@ -185,7 +208,11 @@ def main(argv: list[str] | None = None) -> int:
     train = [s for s in stories if fold[s["id"]] == "train"]
     print(f"{len(train)} training stories of {len(stories)} (held out: {len(stories) - len(train)})", flush=True)
     own = own_answers(train, args.own_from, args.work, args.window) if args.history_mix == "mixed" else None
-    items = coqa_items(train, tokenizer, args.window, own, rng) + squad_items(args.squad, args.replay, rng)
+    conversation = coqa_items(train, tokenizer, args.window, own, rng)
+    if args.coqa_sample and args.coqa_sample < len(conversation):
+        conversation = rng.sample(conversation, args.coqa_sample)
+    declines = unanswerable_items(SQUAD_V2_FILE) if args.unanswerable else []
+    items = conversation + declines + squad_items(args.squad, args.replay, rng)
     rows = windows_for(tokenizer, items, args.window, args.stride, rng, args.neg_window)
     model.train()
     started = time.perf_counter()
@@ -194,7 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     digest = export_weights(model, args.out, {"conversation_stage": {
         "stories": len(train), "items": len(items), "windows": len(rows), "epochs": args.epochs, "lr": args.lr,
         "window": args.window, "history_turns": HISTORY_TURNS, "replay": args.replay,
-        "history_mix": args.history_mix, "own_from": sha256_file(args.own_from)[:12] if own else None,
+        "history_mix": args.history_mix, "coqa_items": len(conversation),
+        "squad_v2_unanswerable_items": len(declines),
+        "own_from": sha256_file(args.own_from)[:12] if own else None,
         "minutes": round(minutes, 1)}})
     print(f"trained in {minutes:.1f} min; {args.out} sha256 {digest}", flush=True)
     return 0

@@ -64,3 +64,29 @@ def test_mixed_history_adds_the_readers_own_earlier_answers(tokenizer) -> None: 
     last = [first for first, _, s, e in items if STORY[s:e] == "Tom"]
     assert last == ["when? in may did she go alone? no [SEP] Who did she meet?",
                     "when? the river did she go alone? no [SEP] Who did she meet?"]
+
+
+def test_unanswerable_items_come_from_the_train_fold_only_and_point_at_cls(tmp_path: Path) -> None:
+    import json
+
+    from bench.squad_corpus import v2_heldout_articles, write_corpus
+    from scripts.train_conversation import unanswerable_items
+
+    def article(title: str) -> dict:
+        context = f"{title} was founded in 1900 by Ada."
+        return {"title": title, "paragraphs": [{"context": context, "qas": [
+            {"id": f"{title}-a", "question": f"When was {title} founded?", "is_impossible": False,
+             "answers": [{"text": "1900", "answer_start": context.index("1900")}]},
+            {"id": f"{title}-u", "question": f"Who closed {title}?", "is_impossible": True, "answers": []},
+        ]}]}
+
+    path = tmp_path / "v2.json"
+    path.write_text(json.dumps({"data": [article(t) for t in ("Alpha", "Beta", "Gamma", "Delta")]}))
+    items = unanswerable_items(path)
+    # The third article is the held-out fold's: the calibration measures on it, so nothing teaches from it.
+    # Answerable v2.0 questions are SQuAD v1.1 dev questions, which measure the reader: never taught.
+    assert {q for q, *_ in items} == {"Who closed Alpha?", "Who closed Beta?", "Who closed Delta?"}
+    assert all((start, end) == (None, None) for _, _, start, end in items)
+    heldout = v2_heldout_articles(path)
+    asked = write_corpus(tmp_path / "corpus", path)
+    assert {q.question for q in asked if q.article in heldout} == {"When was Gamma founded?", "Who closed Gamma?"}
