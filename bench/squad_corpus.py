@@ -21,22 +21,27 @@ class SquadQuestion:
     context: str  # the gold paragraph
 
 
+def _file_name(number: int, title: str) -> str:
+    """The corpus file of the article at position `number` (its doc_id follows from this name)."""
+    return f"{number:02d}_{title}.txt"
+
+
 def write_corpus(target: Path, squad_file: Path = SQUAD_FILE) -> list[SquadQuestion]:
     """Write one `<n>_<title>.txt` per article (headline, blank line, paragraphs); return the questions."""
     data = json.loads(squad_file.read_text())["data"]
     target.mkdir(parents=True, exist_ok=True)
     questions: list[SquadQuestion] = []
     for number, article in enumerate(data):
-        stem = f"{number:02d}_{article['title']}"
+        name = _file_name(number, article["title"])
         body = "\n\n".join(" ".join(p["context"].split()) for p in article["paragraphs"])
-        path = target / f"{stem}.txt"
+        path = target / name
         content = article["title"].replace("_", " ") + "\n\n" + body + "\n"
         if not path.exists() or path.read_text() != content:
             path.write_text(content)
         for paragraph in article["paragraphs"]:
             for qa in paragraph["qas"]:
                 questions.append(SquadQuestion(
-                    qa["id"], doc_id_for(f"{stem}.txt"), qa["question"], [a["text"] for a in qa["answers"]],
+                    qa["id"], doc_id_for(name), qa["question"], [a["text"] for a in qa["answers"]],
                     " ".join(paragraph["context"].split()),
                 ))
     return questions
@@ -58,5 +63,5 @@ def v2_fold(number: int) -> str:
 def v2_heldout_articles(squad_file: Path = SQUAD_V2_FILE) -> set[str]:
     """doc_ids (as `write_corpus` names them) of the held-out v2.0 articles."""
     data = json.loads(squad_file.read_text())["data"]
-    return {doc_id_for(f"{number:02d}_{article['title']}.txt") for number, article in enumerate(data)
+    return {doc_id_for(_file_name(number, article["title"])) for number, article in enumerate(data)
             if v2_fold(number) == "heldout"}

@@ -31,7 +31,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.squad_corpus import SHARED_DATA, v2_heldout_articles, write_corpus  # noqa: E402
+from bench.squad_corpus import SQUAD_V2_FILE as V2  # noqa: E402
+from bench.squad_corpus import v2_heldout_articles, write_corpus  # noqa: E402
 from index.embedder import sha256_file  # noqa: E402
 from qa.answerer import Answerer, Calibration, Context  # noqa: E402
 from qa.evaluate import best_over, read_sets  # noqa: E402
@@ -39,7 +40,6 @@ from qa.evaluate import f1 as f1_score  # noqa: E402
 from qa.reader import card_for, configured_weights  # noqa: E402
 
 WORK = ROOT / "var" / "bench"
-V2 = SHARED_DATA / "squad" / "dev-v2.0-part1.json"
 QUESTIONS = ROOT / "tests" / "questions"
 SEED_SETS = [QUESTIONS / "seed_single.jsonl", QUESTIONS / "seed_unanswerable.jsonl"]
 
