@@ -16,6 +16,10 @@ stage read held-out CNN stories at span F1 0.470 given the gold earlier answers 
 below the 0.388 of no history at all. So each turn is also taught with the earlier answers a trained reader
 gave itself (`--own-from`, computed once and cached in --work) or with no history (what the "rewrite" form
 reads), so the reader learns how far to lean on what came before.
+
+Declining (optional): `--unanswerable` adds the train fold's unanswerable SQuAD v2.0 questions and
+`--off-paragraph N` adds N SQuAD training questions asked of another paragraph of their article, both
+pointed at [CLS], so the reader learns that an on-topic passage without the answer is no answer.
 """
 
 from __future__ import annotations
@@ -74,6 +78,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--unanswerable", action="store_true",
                         help="also teach the unanswerable SQuAD v2.0 part 1 questions of the train fold "
                              "(bench.squad_corpus.v2_fold), pointed at [CLS], so the reader learns to decline")
+    parser.add_argument("--off-paragraph", type=int, default=0,
+                        help="also teach this many SQuAD training questions asked of another paragraph of "
+                             "their article (one that does not contain the answer), pointed at [CLS]")
     parser.add_argument("--coqa-sample", type=int, default=0,
                         help="use only this many CoQA training items, drawn at random (0: all)")
     parser.add_argument("--own-from", type=Path, default=WEIGHTS,
@@ -188,6 +195,36 @@ def unanswerable_items(path: Path) -> list[tuple[str, str, int | None, int | Non
             if qa.get("is_impossible") or not qa["answers"]]
 
 
+def off_paragraph_items(path: Path, count: int, rng: random.Random) -> list[tuple[str, str, int | None, int | None]]:
+    """`count` SQuAD training questions, each asked of *another* paragraph of its own article, pointed at [CLS].
+
+    Why: this is how the bot meets a question its briefing does not answer. Retrieval brings back a passage
+    on the question's topic (same article, same names) that does not say the answer; the reader must then
+    decline instead of quoting the nearest name. The 2,329 unanswerable SQuAD v2.0 questions of the train
+    fold teach that too, but are few, and CoQA's "unknown" turns fewer still. A paragraph that contains any
+    of the question's answers (case-insensitive) is never used, so no item teaches declining a question its
+    text answers. Only the SQuAD v1.1 *train* file is read: no measured question is taught."""
+    import json
+
+    articles = json.loads(path.read_text(encoding="utf-8"))["data"]
+    pool = [(article_number, paragraph_number, qa) for article_number, article in enumerate(articles)
+            for paragraph_number, paragraph in enumerate(article["paragraphs"]) for qa in paragraph["qas"]
+            if len(article["paragraphs"]) > 1 and qa["answers"]]
+    rng.shuffle(pool)
+    items: list[tuple[str, str, int | None, int | None]] = []
+    for article_number, paragraph_number, qa in pool:
+        if len(items) >= count:
+            break
+        paragraphs = articles[article_number]["paragraphs"]
+        other = rng.choice([n for n in range(len(paragraphs)) if n != paragraph_number])
+        context = paragraphs[other]["context"]
+        lowered = context.lower()
+        if any(answer["text"].strip().lower() in lowered for answer in qa["answers"]):
+            continue
+        items.append((qa["question"], context, None, None))
+    return items
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     random.seed(args.seed)
@@ -212,7 +249,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.coqa_sample and args.coqa_sample < len(conversation):
         conversation = rng.sample(conversation, args.coqa_sample)
     declines = unanswerable_items(SQUAD_V2_FILE) if args.unanswerable else []
-    items = conversation + declines + squad_items(args.squad, args.replay, rng)
+    elsewhere = off_paragraph_items(args.squad, args.off_paragraph, rng) if args.off_paragraph else []
+    items = conversation + declines + elsewhere + squad_items(args.squad, args.replay, rng)
     rows = windows_for(tokenizer, items, args.window, args.stride, rng, args.neg_window)
     model.train()
     started = time.perf_counter()
@@ -222,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         "stories": len(train), "items": len(items), "windows": len(rows), "epochs": args.epochs, "lr": args.lr,
         "window": args.window, "history_turns": HISTORY_TURNS, "replay": args.replay,
         "history_mix": args.history_mix, "coqa_items": len(conversation),
-        "squad_v2_unanswerable_items": len(declines),
+        "squad_v2_unanswerable_items": len(declines), "off_paragraph_items": len(elsewhere),
         "own_from": sha256_file(args.own_from)[:12] if own else None,
         "minutes": round(minutes, 1)}})
     print(f"trained in {minutes:.1f} min; {args.out} sha256 {digest}", flush=True)

@@ -90,3 +90,40 @@ def test_unanswerable_items_come_from_the_train_fold_only_and_point_at_cls(tmp_p
     heldout = v2_heldout_articles(path)
     asked = write_corpus(tmp_path / "corpus", path)
     assert {q.question for q in asked if q.article in heldout} == {"When was Gamma founded?", "Who closed Gamma?"}
+
+
+def test_off_paragraph_items_ask_another_paragraph_of_the_article_that_lacks_the_answer(tmp_path: Path) -> None:
+    import json
+    import random
+
+    from scripts.train_conversation import off_paragraph_items
+
+    def paragraph(context: str, question: str, answer: str) -> dict:
+        return {"context": context, "qas": [{"id": question, "question": question,
+                                             "answers": [{"text": answer, "answer_start": context.index(answer)}]}]}
+
+    data = {"data": [
+        {"title": "Rome", "paragraphs": [
+            paragraph("Rome was founded in 753 BC.", "When was Rome founded?", "753 BC"),
+            paragraph("The Tiber runs through Rome.", "What river runs through Rome?", "Tiber"),
+            paragraph("Some say the Tiber was sacred; 753 BC is legend.", "What is legend?", "753 BC is legend"),
+        ]},
+        {"title": "Solo", "paragraphs": [paragraph("Only one paragraph here.", "How many?", "one")]},
+    ]}
+    path = tmp_path / "train.json"
+    path.write_text(json.dumps(data))
+    for seed in range(20):
+        items = off_paragraph_items(path, 10, random.Random(seed))
+        contexts = {p["context"]: p["qas"][0]["answers"][0]["text"] for a in data["data"] for p in a["paragraphs"]}
+        for question, context, start, end in items:
+            assert (start, end) == (None, None)
+            # Never the question's own paragraph, never one that holds its answer, never another article's.
+            own = next(p for a in data["data"] for p in a["paragraphs"] if p["qas"][0]["question"] == question)
+            assert context != own["context"]
+            assert own["qas"][0]["answers"][0]["text"].lower() not in context.lower()
+            assert context in contexts and question != "How many?"
+    # The Tiber question may be asked of either other paragraph only when it lacks "Tiber": only the first.
+    asked = {(q, c) for seed in range(20) for q, c, *_ in off_paragraph_items(path, 10, random.Random(seed))}
+    assert ("What river runs through Rome?", "Rome was founded in 753 BC.") in asked
+    assert all(c != "Some say the Tiber was sacred; 753 BC is legend." for q, c in asked if q.startswith("What river"))
+    assert len(off_paragraph_items(path, 1, random.Random(0))) == 1  # the count is a cap
