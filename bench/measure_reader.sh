@@ -28,7 +28,7 @@ fi
 log "CoQA CNN"
 $py bench/coqa_eval.py --source cnn --no-seed-sets --turns-json "var/measure-$tag-coqa-turns.json" \
   >"var/measure-$tag-coqa.log" 2>/dev/null
-sed -n '/^misses/q;/^    /d;p' "var/measure-$tag-coqa.log"
+sed -n '/^\[cnn\]/q;p' "var/measure-$tag-coqa.log"
 log "blind BBC conversations"
 $py bench/bbc_eval.py tests/questions/bbc/bbc_conversations_heldout.jsonl >"var/measure-$tag-bbcconv.log" 2>/dev/null
 sed -n '/^misses/q;/^right answer/q;p' "var/measure-$tag-bbcconv.log"
