@@ -17,6 +17,7 @@ py=.venv/bin/python
 export QA_READER_WEIGHTS=$weights
 mkdir -p var
 log() { echo "== $1 $(date +%H:%M:%S)"; }
+metrics() { sed -n '/^misses/q;/^right answer/q;p' "$1"; }  # a report's metric lines, never its misses
 
 if [[ -z "${NOCAL:-}" ]]; then
   log calibrate
@@ -31,13 +32,13 @@ $py bench/coqa_eval.py --source cnn --no-seed-sets --turns-json "var/measure-$ta
 sed -n '/^\[cnn\]/q;p' "var/measure-$tag-coqa.log"
 log "blind BBC conversations"
 $py bench/bbc_eval.py tests/questions/bbc/bbc_conversations_heldout.jsonl >"var/measure-$tag-bbcconv.log" 2>/dev/null
-sed -n '/^misses/q;/^right answer/q;p' "var/measure-$tag-bbcconv.log"
+metrics "var/measure-$tag-bbcconv.log"
 log "blind BBC singles"
 $py bench/bbc_eval.py tests/questions/bbc/bbc_heldout.jsonl >"var/measure-$tag-bbc.log" 2>/dev/null
-sed -n '/^misses/q;/^right answer/q;p' "var/measure-$tag-bbc.log"
+metrics "var/measure-$tag-bbc.log"
 log "blind seed"
 .venv/bin/qa eval tests/questions/heldout/*.jsonl >"var/measure-$tag-seed.log" 2>/dev/null
-sed -n '/^misses/q;/^right answer/q;p' "var/measure-$tag-seed.log"
+metrics "var/measure-$tag-seed.log"
 if [[ -z "${NOCAL:-}" ]]; then
   log "gold paragraph"
   $py scripts/train_reader.py --eval-only --out "$weights" >"var/measure-$tag-gold.log" 2>&1

@@ -25,6 +25,8 @@ pointed at [CLS], so the reader learns that an on-topic passage without the answ
 from __future__ import annotations
 
 import argparse
+import functools
+import json
 import os
 import random
 import re
@@ -112,8 +114,6 @@ def best_span(story: str, start: int, end: int, answer: str) -> tuple[int, int] 
 def own_answers(stories: list[dict], weights: Path, cache_dir: Path, window: int) -> dict[str, list[str]]:
     """story id -> the answer `weights` gives each turn when the conversation is asked in order with its own
     earlier answers as history (what the reader sees at inference). Cached per weights sha256."""
-    import json
-
     cache = cache_dir / f"own-answers-{sha256_file(weights)[:12]}.json"
     if cache.is_file():
         return json.loads(cache.read_text())
@@ -168,10 +168,15 @@ def coqa_items(stories: list[dict], tokenizer, window: int, own: dict[str, list[
     return items
 
 
-def squad_items(path: Path, count: int, rng: random.Random) -> list[tuple[str, str, int | None, int | None]]:
-    import json
+@functools.cache
+def squad_articles(path: Path) -> list[dict]:
+    """The articles of a SQuAD file, parsed once: the replay and the off-paragraph items read the same
+    40 MB training file."""
+    return json.loads(path.read_text(encoding="utf-8"))["data"]
 
-    articles = json.loads(path.read_text(encoding="utf-8"))["data"]
+
+def squad_items(path: Path, count: int, rng: random.Random) -> list[tuple[str, str, int | None, int | None]]:
+    articles = squad_articles(path)
     pool = [(qa["question"], p["context"], qa["answers"][0]) for a in articles for p in a["paragraphs"]
             for qa in p["qas"]]
     picked = rng.sample(pool, min(count, len(pool)))
@@ -186,9 +191,7 @@ def unanswerable_items(path: Path) -> list[tuple[str, str, int | None, int | Non
     questions are left out on purpose: they are the SQuAD v1.1 dev part 1 questions, which measure the
     reader (gold paragraph, SQuAD-open), so teaching them would spoil those numbers. The replayed SQuAD
     training questions are the answerable counterweight."""
-    import json
-
-    articles = json.loads(path.read_text(encoding="utf-8"))["data"]
+    articles = squad_articles(path)
     return [(qa["question"], paragraph["context"], None, None)
             for number, article in enumerate(articles) if v2_fold(number) == "train"
             for paragraph in article["paragraphs"] for qa in paragraph["qas"]
@@ -204,9 +207,7 @@ def off_paragraph_items(path: Path, count: int, rng: random.Random) -> list[tupl
     fold teach that too, but are few, and CoQA's "unknown" turns fewer still. A paragraph that contains any
     of the question's answers (case-insensitive) is never used, so no item teaches declining a question its
     text answers. Only the SQuAD v1.1 *train* file is read: no measured question is taught."""
-    import json
-
-    articles = json.loads(path.read_text(encoding="utf-8"))["data"]
+    articles = squad_articles(path)
     pool = [(article_number, paragraph_number, qa) for article_number, article in enumerate(articles)
             for paragraph_number, paragraph in enumerate(article["paragraphs"]) for qa in paragraph["qas"]
             if len(article["paragraphs"]) > 1 and qa["answers"]]
