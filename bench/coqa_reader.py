@@ -20,7 +20,8 @@ Two more numbers frame them:
   against one free-form answer;
 - "unknown" turns: the AUC of the reader's margin between span turns and "unknown" turns (1.0: some
   threshold declines every unknown turn and no span turn; 0.5: the margin says nothing), and the share
-  of each declined at the card's threshold; both from the `own` reading's margins, as the chat would have.
+  of each declined at the card's threshold and at the margin that declines half the unknown turns (the
+  issue's target); all from the `own` reading's margins, as the chat would have.
 
     .venv/bin/python bench/coqa_reader.py [--source cnn] [--fold heldout] [--limit N] [--weights W]
 """
@@ -109,6 +110,7 @@ def measure(stories: list[dict], reader: Reader, threshold_margin: float) -> dic
     report = {}
     for name, group in groups.items():
         span_m, unknown_m = group["margins_span"], group["margins_unknown"]
+        half = float(np.median(unknown_m)) if unknown_m else 0.0
         report[name] = {
             "stories": group["stories"],
             "span_turns": group["span_turns"],
@@ -118,6 +120,8 @@ def measure(stories: list[dict], reader: Reader, threshold_margin: float) -> dic
             "unknown_margin_auc": None if (a := auc(span_m, unknown_m)) is None else round(a, 3),
             "unknown_declined_at_threshold": _mean([m < threshold_margin for m in unknown_m], 3),
             "span_declined_at_threshold": _mean([m < threshold_margin for m in span_m], 3),
+            # the price of the issue's target: declining half the unknown turns declines this share of span turns
+            "span_declined_at_half_unknown": _mean([m <= half for m in span_m], 3) if unknown_m else None,
         }
     return report
 

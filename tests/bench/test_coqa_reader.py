@@ -73,6 +73,7 @@ def test_only_span_turns_are_scored_and_unknown_margins_are_kept() -> None:
         assert row["unknown_margin_auc"] == 1.0  # -2.0 is below both span margins
         assert row["unknown_declined_at_threshold"] == 1.0
         assert row["span_declined_at_threshold"] == 0.0
+        assert row["span_declined_at_half_unknown"] == 0.0  # the unknown turn's -2.0 is below every span turn
 
 
 @pytest.mark.parametrize(
