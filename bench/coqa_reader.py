@@ -87,23 +87,30 @@ def measure(stories: list[dict], reader: Reader, threshold_margin: float) -> dic
     started = time.perf_counter()
     for number, story in enumerate(stories, start=1):
         read = read_story(reader, story)
+        # Each turn is scored once, then counted in "overall" and in its source.
+        unknown_margins, span_margins, scores, ceiling = [], [], {form: [] for form in HISTORIES}, []
+        for i, turn in enumerate(story["turns"]):
+            kind = turn_kind(turn["answer"])
+            margin = read["own"][i][1]
+            if kind == "unknown":
+                unknown_margins.append(margin)
+            if kind != "span":
+                continue
+            span_margins.append(margin)
+            for form in HISTORIES:
+                scores[form].append(f1(read[form][i][0], turn["answer"]))
+            if turn["rationale_start"] >= 0:
+                span = best_span(story["story"], turn["rationale_start"], turn["rationale_end"], turn["answer"])
+                ceiling.append(f1(story["story"][span[0]:span[1]], turn["answer"]) if span else 0.0)
         for name in ("overall", story["source"]):
             group = groups[name]
             group["stories"] += 1
-            for i, turn in enumerate(story["turns"]):
-                kind = turn_kind(turn["answer"])
-                margin = read["own"][i][1]
-                if kind == "unknown":
-                    group["margins_unknown"].append(margin)
-                if kind != "span":
-                    continue
-                group["span_turns"] += 1
-                group["margins_span"].append(margin)
-                for form in HISTORIES:
-                    group[form].append(f1(read[form][i][0], turn["answer"]))
-                if turn["rationale_start"] >= 0:
-                    span = best_span(story["story"], turn["rationale_start"], turn["rationale_end"], turn["answer"])
-                    group["ceiling"].append(f1(story["story"][span[0]:span[1]], turn["answer"]) if span else 0.0)
+            group["span_turns"] += len(span_margins)
+            group["margins_span"] += span_margins
+            group["margins_unknown"] += unknown_margins
+            group["ceiling"] += ceiling
+            for form in HISTORIES:
+                group[form] += scores[form]
         if number % 10 == 0:
             elapsed = time.perf_counter() - started
             print(f"  {number}/{len(stories)} stories, {elapsed:.0f}s", file=sys.stderr, flush=True)
